@@ -1,0 +1,9 @@
+export {
+  PULSE_HZ,
+  pulseAt,
+  readPulse,
+  systemClock,
+  ManualClock,
+  type Clock,
+  type PulseReading,
+} from "./hulya-pulse.js";
