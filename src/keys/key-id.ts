@@ -11,8 +11,8 @@ import { KeyError } from "./errors.js";
 /** Signature type byte of Ed25519 in signed notes (C2SP signed-note, "Signature types"). */
 export const ALG_ED25519 = 0x01;
 
-// Go's unicode.IsSpace: the ASCII spaces, U+0085, U+00A0 and category Zs, plus \u2028/\u2029.
-const UNICODE_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+// Unicode White_Space is exactly what Go's unicode.IsSpace (used by the reference note code) tests.
+const UNICODE_SPACE = /\p{White_Space}/u;
 
 /** True when `name` may name a key: non-empty, no Unicode space, no '+'. */
 export function isValidKeyName(name: unknown): name is string {
