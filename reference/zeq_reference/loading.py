@@ -36,6 +36,13 @@ def _listing(names: list[str], limit: int = 12) -> str:
     return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
 
 
+def _parameter(module: nn.Module, name: str) -> nn.Parameter | None:
+    try:
+        return module.get_parameter(name)
+    except AttributeError:
+        return None
+
+
 def load_strict(
     module: nn.Module,
     tensors: dict[str, np.ndarray],
@@ -81,9 +88,9 @@ def load_strict(
             src = torch.from_numpy(np.ascontiguousarray(tensors[k]))
             target.copy_(src.to(target.dtype))
     report.loaded = owned
-    params = dict(module.named_parameters(remove_duplicate=False))
     for alias, source in tied.items():
-        if alias in params and source in params and params[alias] is not params[source]:
+        a, b = _parameter(module, alias), _parameter(module, source)
+        if a is not None and b is not None and a is not b:
             raise ReferenceToolError("REF_WEIGHTS_UNEXPECTED", f"{alias} is expected to be tied to {source}")
         report.tied[alias] = source
     report.parameter_count = sum(p.numel() for p in module.parameters())

@@ -21,7 +21,11 @@ export const ED25519_SIGNATURE_LENGTH = 64;
  */
 export function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   if (seed.length !== ED25519_SEED_LENGTH) throw new RangeError("seed must be 32 bytes");
-  return createPrivateKey({ key: Buffer.from(concatBytes(PKCS8_PREFIX, seed)), format: "der", type: "pkcs8" });
+  return createPrivateKey({
+    key: Buffer.from(concatBytes(PKCS8_PREFIX, seed)),
+    format: "der",
+    type: "pkcs8",
+  });
 }
 
 /**

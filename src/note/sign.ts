@@ -19,7 +19,10 @@ export function signNote(text: string, signers: readonly Signer[]): string {
     throw new NoteError("NOTE_TEXT_INVALID", "a note text must end with a newline");
   }
   if (!isNoteSafe(text)) {
-    throw new NoteError("NOTE_TEXT_INVALID", "a note text may not contain control characters other than newline");
+    throw new NoteError(
+      "NOTE_TEXT_INVALID",
+      "a note text may not contain control characters other than newline",
+    );
   }
   if (signers.length === 0) throw new NoteError("NOTE_NO_SIGNER", "a note needs at least one signer");
   const message = utf8(text);

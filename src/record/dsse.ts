@@ -84,7 +84,11 @@ export function signEnvelope(payloadType: string, payload: Uint8Array, signer: S
   }
   if (!(payload instanceof Uint8Array)) throw new DsseError("DSSE_INVALID_ARGUMENT", "payload must be bytes");
   const sig = signer.sign(pae(payloadType, payload));
-  return { payload: toBase64(payload), payloadType, signatures: [{ keyid: signer.keyId, sig: toBase64(sig) }] };
+  return {
+    payload: toBase64(payload),
+    payloadType,
+    signatures: [{ keyid: signer.keyId, sig: toBase64(sig) }],
+  };
 }
 
 /** DSSE allows standard or URL-safe base64; both must be canonical and padded here. */
@@ -194,5 +198,10 @@ export function verifyParsedEnvelope(
       `payloadType is ${JSON.stringify(parsed.payloadType)}, expected ${JSON.stringify(options.payloadType)}`,
     );
   }
-  return { payloadType: parsed.payloadType, payload: parsed.payload, keyid: accepted.keyId, verifier: accepted };
+  return {
+    payloadType: parsed.payloadType,
+    payload: parsed.payload,
+    keyid: accepted.keyId,
+    verifier: accepted,
+  };
 }

@@ -60,13 +60,18 @@ def detect_family(names: list[str] | set[str], hint: str | None = None) -> str:
     :raises ReferenceToolError: REF_ARCHITECTURE_UNKNOWN.
     """
     if hint:
-        for family in ARCHITECTURES:
-            if hint == family or hint.startswith(family.split("-")[0]):
-                return family
+        h = hint.lower()
+        if "resnet" in h:
+            return "resnet50"
+        if "bert" in h:
+            return "bert-base-uncased"
+        if "gpt2" in h or "gpt-2" in h:
+            return "gpt2"
     names = set(names)
-    if "bert.embeddings.word_embeddings.weight" in names:
+    # Suffix matches also recognise HF checkpoints saved without the task head's prefix.
+    if any(n.endswith("embeddings.word_embeddings.weight") for n in names):
         return "bert-base-uncased"
-    if "transformer.wte.weight" in names:
+    if any(n == "wte.weight" or n.endswith(".wte.weight") for n in names):
         return "gpt2"
     if "conv1.weight" in names and "fc.weight" in names:
         return "resnet50"

@@ -1,0 +1,227 @@
+"""Export a loaded torch model to the repository layout: ONNX + one external data file.
+
+    <out>/model.onnx               opset 17, weights as initializers named as in the state_dict
+    <out>/decoder_with_past.onnx   gpt2 only: one KV-cache decoding step
+    <out>/model.onnx.data          every weight once, shared by both graphs
+    <out>/model.json               minimal zeq-np/model/v1 metadata with file hashes
+
+torch.onnx.export is steered so names survive: no constant folding (it would rename
+transposed weights), BatchNorm kept in inference mode rather than folded into the
+convolutions (TrainingMode.PRESERVE on an eval module), and the export runs on unique
+stand-in values so the exporter cannot merge equal tensors (a freshly initialised model
+has many all-ones LayerNorm weights); the true values are written back by name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+import torch
+from torch import nn
+
+from .errors import ReferenceToolError
+from .model_dir import hash_file
+from .models import Architecture
+
+OPSET = 17
+DATA_FILE = "model.onnx.data"
+_ALIGN = 64
+
+
+@contextlib.contextmanager
+def _stand_in_values(module: nn.Module) -> Iterator[None]:
+    saved = {k: v.detach().clone() for k, v in module.state_dict().items()}
+    gen = torch.Generator().manual_seed(1234)
+    with torch.no_grad():
+        for t in list(module.parameters()) + list(module.buffers()):
+            if t.is_floating_point():
+                t.copy_(torch.rand(t.shape, generator=gen) + 0.5)
+    try:
+        yield
+    finally:
+        module.load_state_dict(saved)
+
+
+class _GPT2WithPast(nn.Module):
+    """Flat-argument view of GPT2LMHeadModel.forward_with_past for tracing.
+
+    Holds the model's own submodules (not the model) so parameter names keep no prefix.
+    """
+
+    def __init__(self, model: Any):
+        super().__init__()
+        self.transformer = model.transformer
+        self.lm_head = model.lm_head
+        self._step = type(model).forward_with_past
+
+    def forward(self, input_ids, position_ids, attention_mask, *past_flat):  # type: ignore[no-untyped-def]
+        past = tuple((past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2))
+        logits, present = self._step(self, input_ids, attention_mask, position_ids, past)
+        return (logits,) + tuple(t for kv in present for t in kv)
+
+
+def _graph_specs(arch: Architecture, module: nn.Module) -> list[tuple[str, nn.Module, tuple, list[str], list[str], dict]]:
+    bs = {0: "batch", 1: "sequence"}
+    if arch.family == "resnet50":
+        x = torch.zeros(2, arch.config.in_channels, 224, 224)  # type: ignore[union-attr]
+        return [("model.onnx", module, (x,), ["pixel_values"], ["logits"], {"pixel_values": {0: "batch"}, "logits": {0: "batch"}})]
+    ids = torch.ones(2, 5, dtype=torch.long)
+    if arch.family == "bert-base-uncased":
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        axes = {n: bs for n in names + ["logits"]}
+        return [("model.onnx", module, (ids, torch.ones_like(ids), torch.zeros_like(ids)), names, ["logits"], axes)]
+    cfg: Any = arch.config
+    specs = [
+        ("model.onnx", module, (ids, torch.ones_like(ids)), ["input_ids", "attention_mask"], ["logits"],
+         {"input_ids": bs, "attention_mask": bs, "logits": bs})
+    ]
+    past_len, new_len, hd = 3, 2, cfg.n_embd // cfg.n_head
+    past = [torch.zeros(2, cfg.n_head, past_len, hd) for _ in range(2 * cfg.n_layer)]
+    kv = [f"past_key_values.{i}.{w}" for i in range(cfg.n_layer) for w in ("key", "value")]
+    present = [f"present.{i}.{w}" for i in range(cfg.n_layer) for w in ("key", "value")]
+    axes = {"input_ids": bs, "position_ids": bs, "attention_mask": {0: "batch", 1: "total_sequence"}, "logits": bs}
+    axes.update({n: {0: "batch", 2: "past_sequence"} for n in kv})
+    axes.update({n: {0: "batch", 2: "total_sequence"} for n in present})
+    args = (
+        torch.ones(2, new_len, dtype=torch.long),
+        torch.arange(past_len, past_len + new_len).repeat(2, 1),
+        torch.ones(2, past_len + new_len, dtype=torch.long),
+        *past,
+    )
+    specs.append(("decoder_with_past.onnx", _GPT2WithPast(module), args, ["input_ids", "position_ids", "attention_mask"] + kv, ["logits"] + present, axes))
+    return specs
+
+
+def _trace(spec: tuple, tmp: str) -> onnx.ModelProto:
+    name, mod, args, in_names, out_names, axes = spec
+    path = os.path.join(tmp, name)
+    torch.onnx.export(
+        mod, args, path, input_names=in_names, output_names=out_names, dynamic_axes=axes, opset_version=OPSET,
+        do_constant_folding=False, training=torch.onnx.TrainingMode.PRESERVE, export_params=True,
+    )
+    return onnx.load(path, load_external_data=True)
+
+
+class _DataWriter:
+    """Appends tensors to the shared data file, each once, 64-byte aligned."""
+
+    def __init__(self, path: str):
+        self.fh = open(path, "wb")
+        self.where: dict[str, tuple[int, int]] = {}
+
+    def place(self, name: str, arr: np.ndarray) -> tuple[int, int]:
+        if name not in self.where:
+            pos = self.fh.tell()
+            pad = (-pos) % _ALIGN
+            self.fh.write(b"\0" * pad)
+            raw = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()
+            self.where[name] = (pos + pad, len(raw))
+            self.fh.write(raw)
+        return self.where[name]
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def _externalise(proto: onnx.ModelProto, values: dict[str, np.ndarray], writer: _DataWriter, graph: str) -> None:
+    names = [t.name for t in proto.graph.initializer]
+    stray = [n for n in names if n not in values]
+    missing = sorted(set(values) - set(names))
+    if stray or missing:
+        raise ReferenceToolError(
+            "REF_WEIGHTS_UNEXPECTED",
+            f"{graph}: exported initializers do not match the state_dict (not weights: {stray[:6]}, lost: {missing[:6]})",
+        )
+    for tensor in proto.graph.initializer:
+        arr = values[tensor.name]
+        if list(tensor.dims) != list(arr.shape):
+            raise ReferenceToolError("REF_WEIGHTS_SHAPE_MISMATCH", f"{graph}: {tensor.name} exported with {list(tensor.dims)}")
+        offset, length = writer.place(tensor.name, arr)
+        fresh = numpy_helper.from_array(arr, tensor.name)
+        fresh.ClearField("raw_data")
+        fresh.data_location = onnx.TensorProto.EXTERNAL
+        for key, value in (("location", DATA_FILE), ("offset", str(offset)), ("length", str(length))):
+            entry = fresh.external_data.add()
+            entry.key, entry.value = key, value
+        tensor.CopyFrom(fresh)
+
+
+def export_model(arch: Architecture, module: nn.Module, out_dir: str, name: str, version: str = "1") -> dict[str, Any]:
+    """Write `module` (weights already loaded) to `out_dir` in the repository layout.
+
+    Returns the model.json document written.
+
+    :raises ReferenceToolError: REF_WEIGHTS_UNEXPECTED / REF_WEIGHTS_SHAPE_MISMATCH if the
+        exported graph's initializers are not exactly the model's weights by name.
+    """
+    module.eval()
+    os.makedirs(out_dir, exist_ok=True)
+    values = {k: v.detach().cpu().numpy() for k, v in module.state_dict().items() if k not in arch.tied and not k.endswith("num_batches_tracked")}
+    writer = _DataWriter(os.path.join(out_dir, DATA_FILE))
+    written = []
+    try:
+        specs = _graph_specs(arch, module)
+        with _stand_in_values(module), tempfile.TemporaryDirectory() as tmp:
+            protos = [(s[0], _trace(s, tmp)) for s in specs]
+        for fname, proto in protos:
+            _externalise(proto, values, writer, fname)
+            onnx.save_model(proto, os.path.join(out_dir, fname))
+            written.append(fname)
+    finally:
+        writer.close()
+    return write_model_json(arch, module, out_dir, name, version, written)
+
+
+def _io(proto: onnx.ModelProto) -> dict[str, list[dict[str, Any]]]:
+    from .onnx_weights import graph_io
+
+    ins, outs = graph_io(proto)
+    names = {"FLOAT": "float32", "DOUBLE": "float64", "FLOAT16": "float16"}
+    return {
+        "inputs": [{"name": g.name, "dtype": names.get(g.dtype, g.dtype.lower()), "dims": list(g.dims)} for g in ins],
+        "outputs": [{"name": g.name, "dtype": names.get(g.dtype, g.dtype.lower()), "dims": list(g.dims)} for g in outs],
+    }
+
+
+_TASKS = {"resnet50": "image-classification", "bert-base-uncased": "fill-mask", "gpt2": "text-generation"}
+_PREPROCESSING: dict[str, dict[str, Any]] = {
+    "resnet50": {"kind": "imagenet", "resize": 256, "crop": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
+    "bert-base-uncased": {"kind": "bert-wordpiece", "max_length": 512},
+    "gpt2": {"kind": "gpt2-bpe"},
+}
+
+
+def write_model_json(arch: Architecture, module: nn.Module, out_dir: str, name: str, version: str, onnx_files: list[str]) -> dict[str, Any]:
+    """model.json for an exported folder: the .onnx files by name, then the data file."""
+    import json
+
+    files = []
+    for rel in sorted(onnx_files) + [DATA_FILE]:
+        digest, size = hash_file(os.path.join(out_dir, rel))
+        files.append({"path": rel, "sha256": digest, "bytes": size})
+    proto = onnx.load(os.path.join(out_dir, "model.onnx"), load_external_data=False)
+    doc: dict[str, Any] = {
+        "schema": "zeq-np/model/v1",
+        "name": name,
+        "version": version,
+        "task": _TASKS[arch.family],
+        "architecture": arch.describe(),
+        "source": "reference/export.py",
+        "files": files,
+        **_io(proto),
+        "preprocessing": _PREPROCESSING[arch.family],
+        "parameter_count": sum(p.numel() for p in module.parameters()),
+    }
+    if "decoder_with_past.onnx" in onnx_files:
+        doc["decoder_with_past"] = "decoder_with_past.onnx"
+    with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2)
+        fh.write("\n")
+    return doc

@@ -1,0 +1,83 @@
+/**
+ * Assembling a compute record from one forward pass: digests of what went in and what came
+ * out, the KO42 pulse reading, budgets against measurements, and the numeric environment.
+ */
+import { randomUUID } from "node:crypto";
+import { pulseAt } from "../clock/index.js";
+import { inputCommitment } from "../record/encode.js";
+import type { ComputeRecord, Operator } from "../record/schema.js";
+import { tensorDigest } from "../record/tensor-digest.js";
+import type { InputTensor, OutputTensor } from "./types.js";
+
+/** Outputs with at most this many elements are written into the record itself. */
+export const INLINE_VALUES_MAX = 4096;
+
+export interface ForwardPass {
+  model: { name: string; version: string; weightCheckpointSha256: string; file: string };
+  requestId: string;
+  batch: ComputeRecord["batch"];
+  raw: ComputeRecord["input"]["raw"];
+  feeds: InputTensor[];
+  retainedInputSha256: string | null;
+  output: OutputTensor;
+  outputBlobSha256: string | null;
+  /** Unix ms at the start of session.run (KO42 binds this instant). */
+  startedAtMs: number;
+  operators: Operator[];
+  latency: ComputeRecord["latency"];
+  memory: ComputeRecord["memory"];
+  environment: ComputeRecord["environment"];
+  previousRecordSha256: string | null;
+  signerKeyId: string;
+}
+
+function inlineValues(output: OutputTensor): number[] | null {
+  if (output.data.length > INLINE_VALUES_MAX) return null;
+  if (output.dtype !== "float32" && output.dtype !== "float64") return null;
+  return Array.from(output.data as Float32Array | Float64Array);
+}
+
+export function buildComputeRecord(pass: ForwardPass): ComputeRecord {
+  const input: ComputeRecord["input"] = {
+    raw: pass.raw,
+    tensors: pass.feeds.map((t) => ({
+      name: t.name,
+      dtype: t.dtype,
+      shape: [...t.shape],
+      sha256: tensorDigest(t.dtype, t.shape, t.data),
+    })),
+    retained_blob_sha256: pass.retainedInputSha256,
+  };
+  const pulse = pulseAt(Math.floor(pass.startedAtMs));
+  return {
+    schema: "zeq-np/compute-record/v1",
+    record_id: randomUUID(),
+    request_id: pass.requestId,
+    batch: pass.batch,
+    model: {
+      name: pass.model.name,
+      version: pass.model.version,
+      weight_checkpoint_sha256: pass.model.weightCheckpointSha256,
+      file: pass.model.file,
+    },
+    input_sha256: inputCommitment(input),
+    input,
+    output: {
+      name: pass.output.name,
+      dtype: pass.output.dtype,
+      shape: [...pass.output.shape],
+      sha256: tensorDigest(pass.output.dtype, pass.output.shape, pass.output.data),
+      values: inlineValues(pass.output),
+      blob_sha256: pass.outputBlobSha256,
+    },
+    zeqond: pulse.zeqond,
+    zeqond_index: pulse.zeqondIndex,
+    phase_at_inference: pulse.phase,
+    operators: pass.operators,
+    latency: pass.latency,
+    memory: pass.memory,
+    environment: pass.environment,
+    previous_record_sha256: pass.previousRecordSha256,
+    signer: pass.signerKeyId,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * ResNet-50 input from image bytes: torchvision's ImageNet evaluation transform
+ * (Resize(256), CenterCrop(224), ToTensor, Normalize) done with sharp (libvips).
+ *
+ * Decoding and resampling run in libvips' thread pool, off the event loop; only the final
+ * 224×224 normalisation (150 528 table lookups) runs in JavaScript.
+ *
+ * Choices that follow PIL, which torchvision's reference pipeline uses:
+ * - alpha is dropped, not composited (PIL's convert("RGB")); sharp would premultiply alpha
+ *   while resizing, so images with alpha are first decoded to plain RGB, then resized;
+ * - embedded ICC profiles are ignored and EXIF orientation is not applied;
+ * - grey images are replicated to three channels; 16-bit images are reduced to 8 bits.
+ * Resampling is libvips' "linear" kernel, the triangle filter that PIL's antialiased
+ * bilinear resize uses, stretched over the source pixels when reducing. libvips reduces by
+ * large factors (4× and more) in two stages, a box shrink then the kernel, and rounds
+ * differently, so pixels can differ from PIL's by a few levels; see docs/preprocess.md.
+ */
+import sharp from "sharp";
+import { PreprocessError } from "../errors.js";
+import { checkIntOption } from "../text-input.js";
+import { centerCropOffsets, resizeShorterSide } from "./geometry.js";
+import { rgbToNormalizedChw } from "./normalize.js";
+import { sniffAcceptedFormat, sniffOtherImageFormat } from "./sniff.js";
+
+/** Default pixel limit: 40 megapixels (decoding one costs about 120 MB). */
+export const IMAGE_MAX_PIXELS = 40_000_000;
+
+export interface PreprocessImageOptions {
+  /** Refuse images with more pixels than this. Default IMAGE_MAX_PIXELS. */
+  maxPixels?: number;
+  /** Length of the shorter side after resizing. Default 256. */
+  resize?: number;
+  /** Side of the centre crop, at most `resize`. Default 224. */
+  crop?: number;
+}
+
+export interface ImageTensor {
+  /** Planar RGB float32, normalised with the ImageNet mean and std: NCHW with N = 1. */
+  data: Float32Array;
+  dims: [1, 3, number, number];
+}
+
+function invalid(message: string, cause?: unknown): PreprocessError {
+  return new PreprocessError("PREPROCESS_IMAGE_INVALID", message, cause === undefined ? undefined : { cause });
+}
+
+/** Maps a libvips/sharp failure to our codes; its message names the decoder's complaint. */
+function fromSharpError(err: unknown): PreprocessError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/pixel limit/i.test(message)) {
+    return new PreprocessError("PREPROCESS_IMAGE_TOO_LARGE", `image exceeds the pixel limit: ${message}`, {
+      cause: err,
+    });
+  }
+  return invalid(`image cannot be decoded: ${message}`, err);
+}
+
+/**
+ * Normalised NCHW float32 tensor of a PNG or JPEG image, ready for ResNet-50.
+ *
+ * @example const { data, dims } = await preprocessImage(pngBytes) // dims [1, 3, 224, 224]
+ * @throws {PreprocessError} PREPROCESS_IMAGE_INVALID (empty, corrupt or truncated bytes),
+ *   PREPROCESS_IMAGE_UNSUPPORTED (another image format), PREPROCESS_IMAGE_TOO_LARGE (more
+ *   than maxPixels), PREPROCESS_OPTION_INVALID (bad options).
+ */
+export async function preprocessImage(bytes: Uint8Array, opts: PreprocessImageOptions = {}): Promise<ImageTensor> {
+  const maxPixels = checkIntOption(opts.maxPixels, "maxPixels", 1, 268_402_689, IMAGE_MAX_PIXELS);
+  const resize = checkIntOption(opts.resize, "resize", 1, 4096, 256);
+  const crop = checkIntOption(opts.crop, "crop", 1, resize, Math.min(224, resize));
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw invalid("image bytes must be a non-empty Uint8Array");
+
+  const format = sniffAcceptedFormat(bytes);
+  if (format === undefined) {
+    const other = sniffOtherImageFormat(bytes);
+    if (other !== undefined) {
+      throw new PreprocessError("PREPROCESS_IMAGE_UNSUPPORTED", `${other} images are not accepted: send PNG or JPEG`);
+    }
+    throw invalid("bytes are neither PNG nor JPEG");
+  }
+
+  // failOn "error": corrupt or truncated pixel data is refused, mere decoder warnings are not.
+  const input = { failOn: "error", limitInputPixels: maxPixels, ignoreIcc: true, sequentialRead: true } as const;
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, input).metadata();
+  } catch (err) {
+    throw fromSharpError(err);
+  }
+  if (meta.format !== format) throw invalid(`bytes start like ${format} but decode as ${String(meta.format)}`);
+  const { width, height } = meta;
+  if (!(width > 0 && height > 0)) throw invalid("image has no pixels");
+  if (width * height > maxPixels) {
+    throw new PreprocessError(
+      "PREPROCESS_IMAGE_TOO_LARGE",
+      `image is ${width}×${height} = ${width * height} pixels; at most ${maxPixels} are accepted`,
+    );
+  }
+
+  const size = resizeShorterSide(width, height, resize);
+  const { left, top } = centerCropOffsets(size.width, size.height, crop);
+  let rgb: Buffer;
+  try {
+    let source = sharp(bytes, input);
+    if (meta.hasAlpha) {
+      const plain = await source.removeAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer();
+      source = sharp(plain, { raw: { width, height, channels: 3 }, limitInputPixels: maxPixels });
+    }
+    const out = await source
+      .toColourspace("srgb")
+      .resize(size.width, size.height, { kernel: "linear", fit: "fill", fastShrinkOnLoad: false })
+      .extract({ left, top, width: crop, height: crop })
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
+    if (out.info.channels !== 3 || out.info.width !== crop || out.info.height !== crop) {
+      throw new Error(`decoder returned ${out.info.width}×${out.info.height}×${out.info.channels}`);
+    }
+    rgb = out.data;
+  } catch (err) {
+    throw fromSharpError(err);
+  }
+  return { data: rgbToNormalizedChw(rgb, crop, crop), dims: [1, 3, crop, crop] };
+}

@@ -1,0 +1,96 @@
+/**
+ * A compute answer on the page: the prediction first, then latency and memory against
+ * their budgets, the record with every field, and the receipt verified in this browser.
+ */
+import type { ElementAnswer } from "../../src/server/playground/response.js";
+import type { ComputeAnswer } from "./api.js";
+import { latencyView, memoryView, stepLatencyView } from "./budget-view.js";
+import { h } from "./dom.js";
+import { formatMs, formatNumber } from "./format.js";
+import { predictionView } from "./prediction-view.js";
+import { recordView } from "./record-view.js";
+import { publishedKeys } from "./trust.js";
+import { verificationPanel } from "./verify-view.js";
+import { verifyGenerationChain } from "./verify/index.js";
+
+function card(title: string, cls: string, ...content: (Node | null)[]): HTMLElement {
+  return h("section", { class: `card ${cls}` }, h("h3", {}, title), ...content);
+}
+
+function precisionText(a: ComputeAnswer): string {
+  if (a.error_pct_logits === null || a.logits_max_delta_vs_torch === null) {
+    return "not compiled yet: no reference check on this model";
+  }
+  return `${formatNumber(a.error_pct_logits, 3)} % (max Δ ${formatNumber(a.logits_max_delta_vs_torch, 3)}, from the signed model card)`;
+}
+
+function summary(a: ComputeAnswer, el: ElementAnswer): HTMLElement {
+  const item = (k: string, v: string, field: string) =>
+    h("div", { class: "stat" }, h("div", { class: "stat-k" }, k), h("div", { class: "stat-v", "data-field": field }, v));
+  return h(
+    "div",
+    { class: "stats" },
+    item("model", `${a.model} ${a.model_version}`, "model"),
+    item("latency", formatMs(el.latency_ms), "latency"),
+    item("log index", String(el.log_index), "log-index"),
+    item("phase", el.phase_at_inference.toFixed(4), "phase"),
+    item("error vs PyTorch", precisionText(a), "precision"),
+  );
+}
+
+function generationChain(el: ElementAnswer): HTMLElement | null {
+  const steps = el.steps;
+  if (steps === undefined || steps.length < 2) return null;
+  const out = h("p", { class: "hint", "data-chain": "pending" }, `Verifying all ${steps.length} step receipts…`);
+  void publishedKeys()
+    .then((keys) => verifyGenerationChain(steps.map((s) => s.receipt), keys))
+    .then((r) => {
+      out.className = r.ok ? "verdict pass" : "verdict fail";
+      out.dataset.chain = r.ok ? "pass" : "fail";
+      out.textContent = `${r.ok ? "✓" : "✗"} Generation chain: ${r.detail}`;
+    })
+    .catch((err: unknown) => {
+      out.className = "verdict fail";
+      out.dataset.chain = "error";
+      out.textContent = `✗ ${(err as Error).message}`;
+    });
+  return out;
+}
+
+/** The element that carries the answer's evidence (the single one, or a batch's first success). */
+function elementOf(a: ComputeAnswer): ElementAnswer | null {
+  if (a.record !== undefined && a.receipt !== undefined) return a as unknown as ElementAnswer;
+  const ok = a.results?.find((r): r is ElementAnswer => r.ok);
+  return ok ?? null;
+}
+
+export function resultView(a: ComputeAnswer, prompt: string): HTMLElement {
+  const el = elementOf(a);
+  if (el === null) return h("p", { class: "verdict fail" }, "The answer carries no record.");
+  const records = el.steps?.map((s) => s.record) ?? [el.record];
+  return h(
+    "div",
+    { class: "result-grid" },
+    summary(a, el),
+    card("Prediction", "prediction", predictionView(el.prediction, prompt)),
+    card(
+      "Budgets",
+      "budgets-card",
+      h("div", { class: "budgets" }, latencyView(el.latency), memoryView(el.memory)),
+      records.length > 1 ? stepLatencyView(records) : null,
+    ),
+    card(
+      "Verification in this browser",
+      "verify-card",
+      h(
+        "p",
+        { class: "hint" },
+        "Keys from this server's /api/keys. ",
+        el.steps !== undefined && el.steps.length > 1 ? "Shown: the receipt of the first forward pass." : null,
+      ),
+      verificationPanel({ receipt: el.receipt, keys: publishedKeys }),
+      generationChain(el),
+    ),
+    card("Compute record", "record-card", recordView(el.record, { receipt: el.receipt })),
+  );
+}
