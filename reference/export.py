@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for note in doc.pop("_notes", []):
         print(f"note: {note}", file=sys.stderr)
-    print(f"{doc['architecture']['family']}: {doc['parameter_count']} parameters -> {out}", file=sys.stderr)
+    print(f"{doc['architecture']['name']}: {doc['parameters']} parameters -> {out}", file=sys.stderr)
     return 0
 
 

@@ -57,7 +57,8 @@ class CheckpointTest(unittest.TestCase):
         torch.save(sd, path)
         out = os.path.join(self.tmp, "gpt2", "1")
         doc = export_checkpoint(path, out, "gpt2", "1", None, None)
-        self.assertEqual(doc["architecture"]["family"], "gpt2")
+        self.assertEqual(doc["architecture"]["name"], "gpt2")
+        self.assertEqual(doc["architecture"]["size"], "custom")
         self.assertTrue(any("left out" in n for n in doc["_notes"]))
         self.assert_same_weights(m, out)
 

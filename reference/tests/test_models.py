@@ -26,8 +26,9 @@ def tiny(family: str, seed: int = 0):
 
 class ResNetTest(unittest.TestCase):
     def test_standard_config_is_torchvision_resnet50(self) -> None:
-        tv = torchvision.models.resnet50(weights=None).eval()
-        ours = ResNet(RESNET50).eval()
+        with _no_init():
+            tv = torchvision.models.resnet50(weights=None).eval()
+            ours = ResNet(RESNET50).eval()
         self.assertEqual(list(tv.state_dict().keys()), list(ours.state_dict().keys()))
         self.assertEqual(sum(p.numel() for p in tv.parameters()), 25_557_032)
         cfg = infer_resnet_config({k: v.numpy() for k, v in tv.state_dict().items()})
@@ -129,7 +130,7 @@ class BaseCountsTest(unittest.TestCase):
 class _no_init:
     """Skip weight initialisation while counting (it dominates construction time)."""
 
-    _names = ("normal_", "uniform_", "kaiming_uniform_", "zeros_", "ones_")
+    _names = ("normal_", "uniform_", "kaiming_uniform_", "kaiming_normal_", "constant_", "zeros_", "ones_")
 
     def __enter__(self) -> None:
         self.saved = {n: getattr(torch.nn.init, n) for n in self._names}

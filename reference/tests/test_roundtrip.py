@@ -64,7 +64,7 @@ class RoundTripTest(unittest.TestCase):
                     self.assertTrue(np.array_equal(sd[name].numpy(), arr), name)
                 meta = read_json(os.path.join(d, "model.json"))
                 self.assertEqual([f["path"] for f in meta["files"]][-1], "model.onnx.data")
-                self.assertEqual(lm.report.parameter_count, meta["parameter_count"])
+                self.assertEqual(lm.report.parameter_count, meta["parameters"])
 
     def test_same_logits_after_round_trip(self) -> None:
         # Two loads of one folder run the fixed inputs to bit-identical logits.
@@ -169,6 +169,19 @@ class RoundTripTest(unittest.TestCase):
             fh.seek(100)
             fh.write(bytes([b[0] ^ 1]))
         self.assertCode("REF_MODEL_HASH_MISMATCH", lambda: load_model(d))
+
+    def test_model_json_statements_must_match_the_weights(self) -> None:
+        for key, value in (("parameters", 12345), ("config", {"n_layer": 3})):
+            d = self.copy("gpt2")
+            p = os.path.join(d, "model.json")
+            meta = read_json(p)
+            if key == "config":
+                meta["architecture"]["config"].update(value)
+            else:
+                meta[key] = value
+            write_json(p, meta)
+            with self.subTest(key):
+                self.assertCode("REF_CONFIG_INVALID", lambda: load_model(d))
 
     def test_model_json_path_traversal(self) -> None:
         d = self.copy("gpt2")

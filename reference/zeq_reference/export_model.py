@@ -15,9 +15,10 @@ from .models.bert import BERT_BASE, BertConfig
 from .models.gpt2 import GPT2_SMALL, GPT2Config
 from .models.resnet import RESNET50, ResNetConfig
 
-# Small configurations for development and tests; same layouts, real vocabularies.
+# Small configurations for development and tests; same layouts, real vocabularies; the
+# same shapes as the TypeScript builders' tiny fixtures (docs/models.md).
 TINY: dict[str, Any] = {
-    "resnet50": ResNetConfig(3, 16, (8, 16, 32, 64), (32, 64, 128, 256), (1, 1, 1, 1), (1, 2, 2, 2), 1000),
+    "resnet50": ResNetConfig(3, 8, (8, 16, 32, 64), (32, 64, 128, 256), (1, 1, 1, 1), (1, 2, 2, 2), 1000),
     "bert-base-uncased": BertConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=128),
     "gpt2": GPT2Config(n_embd=32, n_layer=2, n_head=2, n_inner=128),
 }
@@ -54,7 +55,8 @@ def export_random(family: str, size: str, seed: int, out: str, name: str, versio
     arch = Architecture(family, (TINY if size == "tiny" else BASE)[family], dict(TIED[family]))
     module = arch.build()
     randomise(module, family, seed)
-    return export_model(arch, module, out, name, version)
+    provenance = {"size": size, "seed": str(seed), "generator": "zeq-np/reference/torch-randomise/v1"}
+    return export_model(arch, module, out, name, version, provenance)
 
 
 def export_checkpoint(

@@ -15,7 +15,9 @@ has many all-ones LayerNorm weights); the true values are written back by name.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -29,6 +31,7 @@ from torch import nn
 from .errors import ReferenceToolError
 from .model_dir import hash_file
 from .models import Architecture
+from .onnx_weights import graph_io
 
 OPSET = 17
 DATA_FILE = "model.onnx.data"
@@ -153,74 +156,108 @@ def _externalise(proto: onnx.ModelProto, values: dict[str, np.ndarray], writer: 
         tensor.CopyFrom(fresh)
 
 
-def export_model(arch: Architecture, module: nn.Module, out_dir: str, name: str, version: str = "1") -> dict[str, Any]:
+def export_model(
+    arch: Architecture,
+    module: nn.Module,
+    out_dir: str,
+    name: str,
+    version: str = "1",
+    provenance: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Write `module` (weights already loaded) to `out_dir` in the repository layout.
 
-    Returns the model.json document written.
+    `provenance` fills model.json's architecture size/seed/generator (default: custom
+    weights, no generator). Returns the model.json document written.
 
-    :raises ReferenceToolError: REF_WEIGHTS_UNEXPECTED / REF_WEIGHTS_SHAPE_MISMATCH if the
-        exported graph's initializers are not exactly the model's weights by name.
+    :raises ReferenceToolError: REF_MODEL_DIR_INVALID for a name or version model.json
+        would refuse; REF_WEIGHTS_UNEXPECTED / REF_WEIGHTS_SHAPE_MISMATCH if the exported
+        graph's initializers are not exactly the model's weights by name.
     """
+    if not _NAME.match(name) or ".." in name:
+        raise ReferenceToolError("REF_MODEL_DIR_INVALID", f"model name {name!r} must match {_NAME.pattern}")
+    if not _VERSION.match(version):
+        raise ReferenceToolError("REF_MODEL_DIR_INVALID", f"version {version!r} must be a positive integer")
     module.eval()
     os.makedirs(out_dir, exist_ok=True)
-    values = {k: v.detach().cpu().numpy() for k, v in module.state_dict().items() if k not in arch.tied and not k.endswith("num_batches_tracked")}
+    values = {
+        k: v.detach().cpu().numpy()
+        for k, v in module.state_dict().items()
+        if k not in arch.tied and not k.endswith("num_batches_tracked")
+    }
     writer = _DataWriter(os.path.join(out_dir, DATA_FILE))
-    written = []
+    protos: dict[str, onnx.ModelProto] = {}
     try:
         specs = _graph_specs(arch, module)
         with _stand_in_values(module), tempfile.TemporaryDirectory() as tmp:
-            protos = [(s[0], _trace(s, tmp)) for s in specs]
-        for fname, proto in protos:
+            traced = [(s[0], _trace(s, tmp)) for s in specs]
+        for fname, proto in traced:
             _externalise(proto, values, writer, fname)
             onnx.save_model(proto, os.path.join(out_dir, fname))
-            written.append(fname)
+            protos[fname] = proto
     finally:
         writer.close()
-    return write_model_json(arch, module, out_dir, name, version, written)
+    return write_model_json(arch, module, out_dir, name, version, protos, provenance or {})
 
 
-def _io(proto: onnx.ModelProto) -> dict[str, list[dict[str, Any]]]:
-    from .onnx_weights import graph_io
-
-    ins, outs = graph_io(proto)
-    names = {"FLOAT": "float32", "DOUBLE": "float64", "FLOAT16": "float16"}
-    return {
-        "inputs": [{"name": g.name, "dtype": names.get(g.dtype, g.dtype.lower()), "dims": list(g.dims)} for g in ins],
-        "outputs": [{"name": g.name, "dtype": names.get(g.dtype, g.dtype.lower()), "dims": list(g.dims)} for g in outs],
-    }
-
-
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+_VERSION = re.compile(r"^[1-9][0-9]{0,8}$")
+_ONNX_DTYPES = {"FLOAT": "float32", "DOUBLE": "float64", "FLOAT16": "float16", "INT64": "int64", "INT32": "int32"}
 _TASKS = {"resnet50": "image-classification", "bert-base-uncased": "fill-mask", "gpt2": "text-generation"}
-_PREPROCESSING: dict[str, dict[str, Any]] = {
-    "resnet50": {"kind": "imagenet", "resize": 256, "crop": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
-    "bert-base-uncased": {"kind": "bert-wordpiece", "max_length": 512},
-    "gpt2": {"kind": "gpt2-bpe"},
-}
 
 
-def write_model_json(arch: Architecture, module: nn.Module, out_dir: str, name: str, version: str, onnx_files: list[str]) -> dict[str, Any]:
-    """model.json for an exported folder: the .onnx files by name, then the data file."""
-    import json
+def _specs(ios: list[Any]) -> list[dict[str, Any]]:
+    return [{"name": g.name, "dtype": _ONNX_DTYPES.get(g.dtype, g.dtype.lower()), "dims": list(g.dims)} for g in ios]
 
+
+def _preprocessing(arch: Architecture) -> dict[str, Any]:
+    cfg: Any = arch.config
+    if arch.family == "resnet50":
+        return {"kind": "imagenet", "resize": 256, "crop": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+    if arch.family == "bert-base-uncased":
+        return {"kind": "bert-wordpiece", "max_length": cfg.max_position_embeddings}
+    return {"kind": "gpt2-bpe", "max_length": cfg.n_positions}
+
+
+def write_model_json(
+    arch: Architecture,
+    module: nn.Module,
+    out_dir: str,
+    name: str,
+    version: str,
+    protos: dict[str, onnx.ModelProto],
+    provenance: dict[str, Any],
+) -> dict[str, Any]:
+    """model.json (schema zeq-np/model/v1) for an exported folder.
+
+    Files are listed as the schema orders them: .onnx files by name, then the data file.
+    """
     files = []
-    for rel in sorted(onnx_files) + [DATA_FILE]:
+    for rel in sorted(protos) + [DATA_FILE]:
         digest, size = hash_file(os.path.join(out_dir, rel))
         files.append({"path": rel, "sha256": digest, "bytes": size})
-    proto = onnx.load(os.path.join(out_dir, "model.onnx"), load_external_data=False)
+    ins, outs = graph_io(protos["model.onnx"])
+    config = {k: v for k, v in arch.describe().items() if k != "family"}
     doc: dict[str, Any] = {
         "schema": "zeq-np/model/v1",
         "name": name,
         "version": version,
         "task": _TASKS[arch.family],
-        "architecture": arch.describe(),
-        "source": "reference/export.py",
+        "architecture": {
+            "name": arch.family,
+            "size": provenance.get("size", "custom"),
+            "seed": provenance.get("seed"),
+            "generator": provenance.get("generator"),
+            "config": config,
+        },
         "files": files,
-        **_io(proto),
-        "preprocessing": _PREPROCESSING[arch.family],
-        "parameter_count": sum(p.numel() for p in module.parameters()),
+        "inputs": _specs(ins),
+        "outputs": _specs(outs),
+        "preprocessing": _preprocessing(arch),
+        "parameters": sum(p.numel() for p in module.parameters()),
     }
-    if "decoder_with_past.onnx" in onnx_files:
-        doc["decoder_with_past"] = "decoder_with_past.onnx"
+    if "decoder_with_past.onnx" in protos:
+        pins, pouts = graph_io(protos["decoder_with_past.onnx"])
+        doc["decoder_with_past"] = {"path": "decoder_with_past.onnx", "inputs": _specs(pins), "outputs": _specs(pouts)}
     with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as fh:
         json.dump(doc, fh, indent=2)
         fh.write("\n")

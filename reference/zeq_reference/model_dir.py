@@ -42,6 +42,8 @@ class ModelDir:
     family_hint: str | None = None
     num_heads: int | None = None
     with_past_path: str | None = None
+    declared_parameters: int | None = None
+    declared_config: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,6 +103,20 @@ def _family_hint(meta: dict[str, Any]) -> str | None:
             if isinstance(arch.get(key), str):
                 return arch[key]
     return meta.get("name") if isinstance(meta.get("name"), str) else None
+
+
+def _declared_parameters(meta: dict[str, Any]) -> int | None:
+    for key in ("parameters", "parameter_count"):
+        v = meta.get(key)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+    return None
+
+
+def _declared_config(meta: dict[str, Any]) -> dict[str, Any]:
+    arch = meta.get("architecture")
+    cfg = arch.get("config") if isinstance(arch, dict) else None
+    return dict(cfg) if isinstance(cfg, dict) else {}
 
 
 def _with_past(root: str, meta: dict[str, Any]) -> str | None:
@@ -177,5 +193,7 @@ def open_model_dir(root: str) -> ModelDir:
         family_hint=_family_hint(meta),
         num_heads=_find_heads(meta),
         with_past_path=_with_past(root, meta),
+        declared_parameters=_declared_parameters(meta),
+        declared_config=_declared_config(meta),
         metadata=meta,
     )

@@ -27,15 +27,13 @@ def configure_threads(threads: int) -> None:
 def _torch_threads(threads: int) -> None:
     import torch
 
+    # Intra-op threads only: eager inference does no inter-op work, and torch aborts the
+    # process (not an exception) if the inter-op pool is resized after it started.
     torch.set_num_threads(threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass  # only settable once per process, before any inter-op work
 
 
 def apply_torch_threads(threads: int) -> None:
-    """torch.set_num_threads after import (intra-op), one inter-op thread."""
+    """torch.set_num_threads after import (intra-op threads)."""
     _torch_threads(threads)
 
 

@@ -56,6 +56,24 @@ def _check_with_past(path: str, weights: dict[str, np.ndarray], arch: Architectu
             raise ReferenceToolError("REF_WEIGHTS_UNEXPECTED", f"{os.path.basename(path)}: {k} differs from model.onnx")
 
 
+def _check_declared(md: ModelDir, arch: Architecture, report: LoadReport) -> None:
+    # What model.json states must be what the weights show.
+    if md.declared_parameters is not None and md.declared_parameters != report.parameter_count:
+        raise ReferenceToolError(
+            "REF_CONFIG_INVALID",
+            f"model.json states {md.declared_parameters} parameters, the weights make {report.parameter_count}",
+        )
+    mine = arch.describe()
+    for key, declared in md.declared_config.items():
+        if key in mine and key != "family":
+            value = mine[key]
+            same = list(declared) == list(value) if isinstance(declared, list) else declared == value
+            if not same:
+                raise ReferenceToolError(
+                    "REF_CONFIG_INVALID", f"model.json config {key}={declared!r}, the weights show {value!r}"
+                )
+
+
 def load_model(root: str, num_heads: int | None = None, family: str | None = None) -> LoadedModel:
     """Open a model folder and load its ONNX initializers, by name, into the torch rebuild.
 
@@ -67,6 +85,7 @@ def load_model(root: str, num_heads: int | None = None, family: str | None = Non
     arch = infer_architecture(weights, family or md.family_hint, num_heads or md.num_heads)
     module = arch.build()
     report = load_strict(module, weights, arch.tied, NAMESPACES[arch.family])
+    _check_declared(md, arch, report)
     if md.with_past_path:
         _check_with_past(md.with_past_path, weights, arch)
     return LoadedModel(md, arch, module.eval(), report, _image_hw(md.onnx_path))

@@ -180,7 +180,8 @@ function record(value: unknown, path: string, keys?: Set<string>): Record<string
 }
 
 function matches(value: unknown, pattern: RegExp, path: string): string {
-  if (typeof value !== "string" || !pattern.test(value) || value.includes("..")) fail(path, `must match ${pattern}`);
+  if (typeof value !== "string" || !pattern.test(value) || value.includes(".."))
+    fail(path, `must match ${pattern}`);
   return value;
 }
 
@@ -199,10 +200,12 @@ function array(value: unknown, path: string): unknown[] {
 function checkArchitecture(value: unknown): void {
   const a = record(value, "architecture", new Set(["name", "size", "seed", "generator", "config"]));
   for (const key of ["name", "size"]) {
-    if (typeof a[key] !== "string" || a[key] === "") fail(`architecture.${key}`, "must be a non-empty string");
+    if (typeof a[key] !== "string" || a[key] === "")
+      fail(`architecture.${key}`, "must be a non-empty string");
   }
   for (const key of ["seed", "generator"]) {
-    if (a[key] !== null && typeof a[key] !== "string") fail(`architecture.${key}`, "must be a string or null");
+    if (a[key] !== null && typeof a[key] !== "string")
+      fail(`architecture.${key}`, "must be a string or null");
   }
   for (const [key, v] of Object.entries(record(a.config, "architecture.config"))) {
     const ok =
@@ -210,7 +213,8 @@ function checkArchitecture(value: unknown): void {
       typeof v === "boolean" ||
       (typeof v === "number" && Number.isFinite(v)) ||
       (Array.isArray(v) && v.every((n) => typeof n === "number" && Number.isFinite(n)));
-    if (!ok) fail(`architecture.config.${key}`, "must be a string, boolean, finite number or array of numbers");
+    if (!ok)
+      fail(`architecture.config.${key}`, "must be a string, boolean, finite number or array of numbers");
   }
 }
 
@@ -222,9 +226,13 @@ function checkFiles(value: unknown): string[] {
     count(file.bytes, `files[${i}].bytes`);
     return file.path as string;
   });
-  const expected = [...files.filter((p) => p.endsWith(".onnx")).sort(), ...files.filter((p) => !p.endsWith(".onnx")).sort()];
+  const expected = [
+    ...files.filter((p) => p.endsWith(".onnx")).sort(),
+    ...files.filter((p) => !p.endsWith(".onnx")).sort(),
+  ];
   if (new Set(files).size !== files.length) fail("files", "lists a file twice");
-  if (expected.some((p, i) => p !== files[i])) fail("files", "must list .onnx files first, then the others, each by name");
+  if (expected.some((p, i) => p !== files[i]))
+    fail("files", "must list .onnx files first, then the others, each by name");
   if (!files.includes("model.onnx")) fail("files", "must include model.onnx");
   return files;
 }
@@ -269,7 +277,10 @@ function checkPreprocessing(value: unknown): void {
     count(p.crop, "preprocessing.crop", 1);
     for (const key of ["mean", "std"]) {
       const v = array(p[key], `preprocessing.${key}`);
-      if (v.length !== 3 || !v.every((n) => typeof n === "number" && Number.isFinite(n) && (key === "mean" || n > 0))) {
+      if (
+        v.length !== 3 ||
+        !v.every((n) => typeof n === "number" && Number.isFinite(n) && (key === "mean" || n > 0))
+      ) {
         fail(`preprocessing.${key}`, "must be three finite numbers (std > 0)");
       }
     }

@@ -6,7 +6,12 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ModelError } from "./errors.js";
-import { MODEL_NAME_PATTERN, MODEL_VERSION_PATTERN, parseModelMetadata, type ModelMetadata } from "./metadata.js";
+import {
+  MODEL_NAME_PATTERN,
+  MODEL_VERSION_PATTERN,
+  parseModelMetadata,
+  type ModelMetadata,
+} from "./metadata.js";
 
 export const METADATA_FILE = "model.json";
 
@@ -32,7 +37,10 @@ export function validateModelName(name: unknown): string {
  */
 export function validateModelVersion(version: unknown): string {
   if (typeof version !== "string" || !MODEL_VERSION_PATTERN.test(version)) {
-    throw new ModelError("MODEL_VERSION_INVALID", `invalid model version ${JSON.stringify(String(version)).slice(0, 40)}`);
+    throw new ModelError(
+      "MODEL_VERSION_INVALID",
+      `invalid model version ${JSON.stringify(String(version)).slice(0, 40)}`,
+    );
   }
   return version;
 }
@@ -49,7 +57,8 @@ export async function resolveModelDir(root: string, name: string, version?: stri
   const versions = await listVersions(modelDir);
   if (versions.length === 0) throw new ModelError("MODEL_NOT_FOUND", `no model named ${name}`);
   const chosen = version ?? (versions[versions.length - 1] as string);
-  if (!versions.includes(chosen)) throw new ModelError("MODEL_NOT_FOUND", `model ${name} has no version ${chosen}`);
+  if (!versions.includes(chosen))
+    throw new ModelError("MODEL_NOT_FOUND", `model ${name} has no version ${chosen}`);
   return join(modelDir, chosen);
 }
 
@@ -94,7 +103,10 @@ async function listVersions(modelDir: string): Promise<string[]> {
   const versions: string[] = [];
   for (const entry of entries) {
     if (!MODEL_VERSION_PATTERN.test(entry.name)) continue;
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(join(modelDir, entry.name)).catch(() => undefined))?.isDirectory());
+    const isDir =
+      entry.isDirectory() ||
+      (entry.isSymbolicLink() &&
+        (await stat(join(modelDir, entry.name)).catch(() => undefined))?.isDirectory());
     if (isDir) versions.push(entry.name);
   }
   return versions.sort((a, b) => Number(a) - Number(b));

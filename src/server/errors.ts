@@ -42,8 +42,6 @@ export type ServerErrorCode =
   | "SERVER_ROUTE_NOT_FOUND"
   /** The model has no signed model card (it has not been compiled). */
   | "SERVER_MODEL_CARD_NOT_FOUND"
-  /** A proof asked for sizes or an index beyond the current tree (or from > to). */
-  | "SERVER_LOG_RANGE"
   /** No log entry at this index (yet). */
   | "SERVER_LOG_ENTRY_NOT_FOUND"
   /** An admin call names an API key id that does not exist. */
@@ -85,7 +83,6 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   SERVER_OUTPUT_UNKNOWN: 400,
   SERVER_ROUTE_NOT_FOUND: 404,
   SERVER_MODEL_CARD_NOT_FOUND: 404,
-  SERVER_LOG_RANGE: 400,
   SERVER_LOG_ENTRY_NOT_FOUND: 404,
   SERVER_API_KEY_NOT_FOUND: 404,
   SERVER_CLOSING: 503,
@@ -200,6 +197,17 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   LOG_PROOF_BAD_HASH_LENGTH: 400,
   LOG_PROOF_WRONG_LENGTH: 400,
   LOG_PROOF_INVALID: 422,
+  LOG_STORAGE_SCHEMA_VERSION: 500,
+  LOG_STORAGE_OPEN_FAILED: 500,
+  LOG_STORAGE_IO: 503,
+  LOG_STORAGE_CORRUPT: 500,
+  LOG_CLOSED: 503,
+  LOG_CHECKPOINT_CONFLICT: 500,
+  LOG_CHECKPOINT_MISMATCH: 500,
+  LOG_SIZE_BEYOND_TREE: 400,
+  LOG_ENTRY_INVALID: 500,
+  LOG_COMMIT_FAILED: 503,
+  LOG_SIGN_FAILED: 500,
 
   // verify (a receipt someone hands us)
   VERIFY_RECEIPT_MALFORMED: 400,

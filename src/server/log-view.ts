@@ -1,11 +1,7 @@
 /**
  * The part of the transparency log the server reads: the latest signed checkpoint, proofs
- * and entries. Declared here as the server's port so the HTTP layer depends on no storage
- * backend.
+ * and entries. The HTTP layer depends on these four reads only, not on a storage backend.
  */
-export interface LogView {
-  latestCheckpoint(): Promise<{ size: number; note: string }>;
-  inclusionProof(index: number, treeSize: number): Promise<Uint8Array[]>;
-  consistencyProof(fromSize: number, toSize: number): Promise<Uint8Array[]>;
-  entry(index: number): Promise<{ leaf: Uint8Array; extra: Uint8Array | null }>;
-}
+import type { TransparencyLog } from "../log/transparency-log.js";
+
+export type LogView = Pick<TransparencyLog, "latestCheckpoint" | "inclusionProof" | "consistencyProof" | "entry">;

@@ -2,7 +2,6 @@
  * The `parse` step: turns an attacker-controlled receipt (JSON text or parsed value) into
  * typed, decoded fields, or fails with VERIFY_RECEIPT_MALFORMED. Nothing is trusted yet.
  */
-import { fromBase64 } from "../core/bytes.js";
 import { parseStrictJson } from "../core/canonical-json.js";
 import { isZeqError } from "../core/errors.js";
 import { parseEnvelope, type ParsedEnvelope } from "../record/dsse.js";
@@ -22,6 +21,15 @@ export interface ParsedReceipt {
 
 function fail(why: string, cause?: unknown): ReceiptVerificationError {
   return new ReceiptVerificationError("parse", "VERIFY_RECEIPT_MALFORMED", why, { cause });
+}
+
+/** A 32-byte hash in canonical padded base64 (44 characters), or undefined. */
+function decodeHash(text: unknown): Uint8Array | undefined {
+  if (typeof text !== "string" || text.length !== 44) return undefined;
+  const bytes = Buffer.from(text, "base64");
+  // Re-encoding must give the text back: rejects skipped characters and non-zero pad bits.
+  if (bytes.length !== 32 || bytes.toString("base64") !== text) return undefined;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -57,13 +65,8 @@ export function parseReceipt(receipt: unknown): ParsedReceipt {
     throw fail(`log.inclusion_proof must be an array of at most ${MAX_PROOF_LENGTH} hashes`);
   }
   const inclusionProof = proof.map((h: unknown, i) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = fromBase64(h as string, `log.inclusion_proof[${i}]`);
-    } catch (cause) {
-      throw fail(`log.inclusion_proof[${i}] is not canonical base64`, cause);
-    }
-    if (bytes.length !== 32) throw fail(`log.inclusion_proof[${i}] must be 32 bytes`);
+    const bytes = decodeHash(h);
+    if (bytes === undefined) throw fail(`log.inclusion_proof[${i}] must be the padded base64 of 32 bytes`);
     return bytes;
   });
   let parsedEnvelope: ParsedEnvelope;

@@ -26,8 +26,10 @@ export interface ReceiptVerifierOptions {
   expectedOrigin?: string;
   /** When given, the envelope must carry this DSSE payloadType. */
   payloadType?: string;
-  /** Verified checkpoints remembered (by exact note text); 0 disables the cache. Default 256. */
+  /** Verified checkpoints remembered (by exact note text); 0 disables the cache. Default 16. */
   checkpointCacheSize?: number;
+  /** Proven tree nodes remembered per cached checkpoint (~100 bytes each). Default 32768. */
+  nodeCacheSize?: number;
 }
 
 export interface VerifiedReceipt {
@@ -59,7 +61,7 @@ export class ReceiptVerifier {
     private readonly verifiers: VerifierSet,
     private readonly options: ReceiptVerifierOptions = {},
   ) {
-    this.cache = new CheckpointCache(options.checkpointCacheSize ?? 256);
+    this.cache = new CheckpointCache(options.checkpointCacheSize ?? 16, options.nodeCacheSize ?? 1 << 15);
     this.checkpointVerifiers = options.checkpointVerifiers ?? verifiers;
   }
 
@@ -69,7 +71,7 @@ export class ReceiptVerifier {
    */
   verify(receipt: unknown): VerifiedReceipt {
     const parsed = parseReceipt(receipt);
-    const { checkpoint, signers } = checkCheckpointSignature(
+    const verified = checkCheckpointSignature(
       parsed,
       this.checkpointVerifiers,
       this.cache,
@@ -77,7 +79,7 @@ export class ReceiptVerifier {
     );
     const envelope = checkEnvelopeSignature(parsed, this.verifiers, this.options.payloadType);
     const leafHash = computeLeafHash(envelope.payload);
-    checkInclusion(parsed, leafHash, checkpoint);
+    checkInclusion(parsed, leafHash, verified);
     return {
       steps: [...VERIFICATION_STEPS],
       payloadType: envelope.payloadType,
@@ -87,8 +89,8 @@ export class ReceiptVerifier {
       origin: parsed.origin,
       index: parsed.index,
       treeSize: parsed.treeSize,
-      checkpoint,
-      checkpointSigners: signers,
+      checkpoint: verified.checkpoint,
+      checkpointSigners: verified.signers,
     };
   }
 }
@@ -101,7 +103,7 @@ export class ReceiptVerifier {
 export function verifyReceipt(
   receipt: unknown,
   verifiers: VerifierSet,
-  options: Omit<ReceiptVerifierOptions, "checkpointCacheSize"> = {},
+  options: Omit<ReceiptVerifierOptions, "checkpointCacheSize" | "nodeCacheSize"> = {},
 ): VerifiedReceipt {
   return new ReceiptVerifier(verifiers, { ...options, checkpointCacheSize: 0 }).verify(receipt);
 }

@@ -5,10 +5,11 @@
 import { isZeqError } from "../core/errors.js";
 import { formatKeyId } from "../keys/key-id.js";
 import type { VerifierSet } from "../keys/verifier-set.js";
-import { openCheckpoint, type Checkpoint } from "../log/checkpoint.js";
+import { openCheckpoint } from "../log/checkpoint.js";
 import { leafHash } from "../log/merkle/hash.js";
 import { verifyInclusion } from "../log/merkle/verify.js";
 import { verifyParsedEnvelope, type VerifiedEnvelope } from "../record/dsse.js";
+import { AuthenticatedNodes } from "./authenticated-nodes.js";
 import type { CheckpointCache, VerifiedCheckpoint } from "./checkpoint-cache.js";
 import { ReceiptVerificationError, type VerifyErrorCode } from "./errors.js";
 import type { ParsedReceipt } from "./parse-receipt.js";
@@ -47,7 +48,11 @@ export function checkCheckpointSignature(
   let verified = cache?.get(receipt.checkpoint);
   if (verified === undefined) {
     verified = openTrustedCheckpoint(receipt.checkpoint, verifiers);
-    cache?.set(receipt.checkpoint, verified);
+    if (cache !== undefined && cache.capacity > 0) {
+      const { size, rootHash } = verified.checkpoint;
+      verified.nodes = new AuthenticatedNodes(size, rootHash, cache.nodeCapacity);
+      cache.set(receipt.checkpoint, verified);
+    }
   }
   const { origin, size } = verified.checkpoint;
   if (origin !== receipt.origin || (expectedOrigin !== undefined && origin !== expectedOrigin)) {
@@ -96,12 +101,18 @@ export function computeLeafHash(payload: Uint8Array): Uint8Array {
 }
 
 /**
- * `inclusion`: the audit path leads from the leaf hash at `index` to the checkpoint's root.
+ * `inclusion`: the audit path leads from the leaf hash at `index` to the checkpoint's root
+ * (through already proven nodes when the checkpoint is cached).
  * @throws {ReceiptVerificationError} VERIFY_INCLUSION_FAILED
  */
-export function checkInclusion(receipt: ParsedReceipt, leaf: Uint8Array, checkpoint: Checkpoint): void {
+export function checkInclusion(receipt: ParsedReceipt, leaf: Uint8Array, verified: VerifiedCheckpoint): void {
   try {
-    verifyInclusion(receipt.index, receipt.treeSize, leaf, receipt.inclusionProof, checkpoint.rootHash);
+    if (verified.nodes !== undefined) {
+      verified.nodes.verifyInclusion(receipt.index, leaf, receipt.inclusionProof);
+    } else {
+      const { treeSize, index, inclusionProof } = receipt;
+      verifyInclusion(index, treeSize, leaf, inclusionProof, verified.checkpoint.rootHash);
+    }
   } catch (cause) {
     // Every input here came from the receipt: any failure means "not proven".
     const why = cause instanceof Error ? cause.message : String(cause);

@@ -14,6 +14,7 @@ import { fromBase64, toBase64 } from "../../src/core/bytes.js";
 import type { Receipt } from "../../src/record/receipt.js";
 import { verifyReceipt } from "../../src/verify/index.js";
 import { buildReceipts, cloneReceipt } from "../verify/helpers/receipts.js";
+import { buildWorkedExample } from "../verify/helpers/worked-example.js";
 
 const SOURCE_DIR = fileURLToPath(new URL("./go-verify/", import.meta.url));
 let work = "";
@@ -94,6 +95,14 @@ test("Go accepts every genuine receipt, for several tree sizes", (t) => {
     const vkeys = [fx.logSigner.verifierKey, fx.recordSigner.verifierKey];
     assert.deepEqual(goVerify(vkeys, fx.receipts, `good-${n}`), Array(n).fill(true), `tree size ${n}`);
   }
+});
+
+test("Go accepts the worked example of the signing spec", (t) => {
+  if (skipped(t)) return;
+  const ex = buildWorkedExample();
+  assert.deepEqual(goVerify([ex.logVerifierKey, ex.recordVerifierKey], [ex.receipt], "worked-example"), [
+    true,
+  ]);
 });
 
 test("Go refuses tampered receipts (each also refused by our verifier)", (t) => {

@@ -95,7 +95,13 @@ function intTensor(desc: TensorDesc): ort.Tensor {
 
 function describeInt(name: string, t: ort.Tensor): TensorDesc {
   const data = t.data as BigInt64Array;
-  return { name, dtype: "int64", dims: [...t.dims], sha256: sha256Hex(leBytes(data)), data: Array.from(data, Number) };
+  return {
+    name,
+    dtype: "int64",
+    dims: [...t.dims],
+    sha256: sha256Hex(leBytes(data)),
+    data: Array.from(data, Number),
+  };
 }
 
 function top5(data: Float32Array, last: number): { indices: number[][]; values: number[][] } {
@@ -130,7 +136,10 @@ function describeFloat(name: string, t: ort.Tensor, withTop5: boolean): TensorDe
 }
 
 /** Feeds restricted to the names the session declares; a missing declared input throws. */
-function feedsFor(session: ort.InferenceSession, all: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+function feedsFor(
+  session: ort.InferenceSession,
+  all: Record<string, ort.Tensor>,
+): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of session.inputNames) {
     const t = all[name];
@@ -165,7 +174,8 @@ async function pastRun(
     position_ids: new ort.Tensor("int64", BigInt64Array.from(prefix.map((_, i) => BigInt(i))), [1, p]),
     attention_mask: new ort.Tensor("int64", new BigInt64Array(p).fill(1n), [1, p]),
   };
-  for (const name of pastNames) first[name] = new ort.Tensor("float32", new Float32Array(0), [1, heads, 0, headDim]);
+  for (const name of pastNames)
+    first[name] = new ort.Tensor("float32", new Float32Array(0), [1, heads, 0, headDim]);
   const out0 = await session.run(feedsFor(session, first));
   const step: Record<string, ort.Tensor> = { ...feeds };
   for (const name of pastNames) step[name] = out0[name.replace("past_key_values.", "present.")] as ort.Tensor;
@@ -176,7 +186,11 @@ async function pastRun(
  * Run every input of `referencePath` through the model in `modelDir` with onnxruntime-node
  * and write the candidate document to `outPath`.
  */
-export async function writeOrtCandidate(modelDir: string, referencePath: string, outPath: string): Promise<VectorsDoc> {
+export async function writeOrtCandidate(
+  modelDir: string,
+  referencePath: string,
+  outPath: string,
+): Promise<VectorsDoc> {
   const ref = JSON.parse(readFileSync(referencePath, "utf8")) as VectorsDoc & {
     model: { config?: Record<string, number> };
   };
@@ -203,7 +217,12 @@ export async function writeOrtCandidate(modelDir: string, referencePath: string,
       const g = entry.generator!;
       const img = seededImage(g);
       feeds["pixel_values"] = new ort.Tensor("float32", img, [1, 3, g.height, g.width]);
-      described.push({ name: "pixel_values", dtype: "float32", dims: [1, 3, g.height, g.width], sha256: sha256Hex(leBytes(img)) });
+      described.push({
+        name: "pixel_values",
+        dtype: "float32",
+        dims: [1, 3, g.height, g.width],
+        sha256: sha256Hex(leBytes(img)),
+      });
     } else {
       for (const t of entry.tensors) {
         feeds[t.name] = intTensor(t);

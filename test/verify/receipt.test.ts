@@ -211,6 +211,12 @@ test("property: any single bit flip in payload, signature, checkpoint, proof, in
     if (fx === undefined) fixtures.set(n, (fx = buildReceipts(n)));
     return fx;
   };
+  const cachedVerifiers = new Map<number, ReceiptVerifier>();
+  const cachedVerifier = (n: number) => {
+    let v = cachedVerifiers.get(n);
+    if (v === undefined) cachedVerifiers.set(n, (v = new ReceiptVerifier(fixture(n).verifiers)));
+    return v;
+  };
   const fieldArb = fc.constantFrom<Field>("payload", "signature", "checkpoint", "proof", "index", "size");
   fc.assert(
     fc.property(
@@ -264,12 +270,12 @@ test("property: any single bit flip in payload, signature, checkpoint, proof, in
             step = r.log.index >= r.log.tree_size ? "parse" : "checkpoint-signature";
             break;
         }
-        failsAt(
-          () => verifyReceipt(r, fx.verifiers),
-          step,
-          undefined,
-          `${field} n=${n} pos=${pos} bit=${bit}`,
-        );
+        const label = `${field} n=${n} pos=${pos} bit=${bit}`;
+        failsAt(() => verifyReceipt(r, fx.verifiers), step, undefined, label);
+        // The same through a long-lived verifier whose caches earlier genuine receipts warmed.
+        const cached = cachedVerifier(n);
+        cached.verify(fx.receipts[(i + 1) % n]!);
+        failsAt(() => cached.verify(r), step, undefined, `${label} (cached)`);
       },
     ),
     { numRuns: 400 },

@@ -4,7 +4,11 @@
  * the server's code, so the page can show `{code}: {message}` exactly as the API sent it.
  */
 import { ZeqError } from "../../src/core/errors.js";
-import type { CommonAnswer, ElementAnswer, ElementFailureAnswer } from "../../src/server/playground/response.js";
+import type {
+  CommonAnswer,
+  ElementAnswer,
+  ElementFailureAnswer,
+} from "../../src/server/playground/response.js";
 
 export type WebApiErrorCode =
   /** The server answered with an error body; `serverCode` holds its code. */
@@ -51,7 +55,9 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
   try {
     res = await fetch(path, { ...init, cache: "no-store" });
   } catch (cause) {
-    throw new ApiError("WEB_API_UNREACHABLE", `the server could not be reached (${path})`, 0, undefined, { cause });
+    throw new ApiError("WEB_API_UNREACHABLE", `the server could not be reached (${path})`, 0, undefined, {
+      cause,
+    });
   }
   if (res.ok) return res;
   let body: unknown;
@@ -85,40 +91,32 @@ function str(v: unknown): string | null {
 }
 
 function readModel(m: unknown): ModelInfo | null {
-  if (!isObject(m) || typeof m.name !== "string") return null;
+  if (!isObject(m) || typeof m.name !== "string" || typeof m.version !== "string") return null;
   const budgets = isObject(m.budgets) ? m.budgets : {};
-  const precision = m.precision;
   return {
     name: m.name,
-    version: str(m.version) ?? "",
+    version: m.version,
     task: str(m.task) ?? "",
-    weightCheckpointSha256: str(m.weight_checkpoint_sha256) ?? str(m.weightCheckpointSha256) ?? "",
-    latencyBudget: str(budgets.latency_ms) ?? str(budgets.latencyMs),
-    memoryBudget: str(budgets.memory_bytes) ?? str(budgets.memoryBytes),
-    compiled: precision !== null && precision !== undefined,
+    weightCheckpointSha256: str(m.weight_checkpoint_sha256) ?? "",
+    latencyBudget: str(budgets.latency_ms),
+    memoryBudget: str(budgets.memory_bytes),
+    compiled: isObject(m.precision),
   };
 }
 
-/** GET /api/models. */
+/** GET /api/models → {"models": [...]}. */
 export async function getModels(): Promise<ModelInfo[]> {
   const body = await json("/api/models");
-  const list = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.models) ? body.models : null;
-  if (list === null) throw bad("/api/models", "expected a list of models");
-  return list.map(readModel).filter((m): m is ModelInfo => m !== null);
+  if (!isObject(body) || !Array.isArray(body.models)) throw bad("/api/models", "expected {models: [...]}");
+  return body.models.map(readModel).filter((m): m is ModelInfo => m !== null);
 }
 
-/** GET /api/keys: the verifier keys (note vkey form) the server publishes. */
+/** GET /api/keys → {"verifier_keys": [...]}: the verifier keys (note vkey form) the server publishes. */
 export async function getVerifierKeys(): Promise<string[]> {
   const body = await json("/api/keys");
-  const list = Array.isArray(body)
-    ? body
-    : isObject(body)
-      ? (body.verifier_keys ?? body.keys ?? body.verifierKeys)
-      : undefined;
-  if (!Array.isArray(list)) throw bad("/api/keys", "expected a list of verifier keys");
-  return list
-    .map((k: unknown) => (typeof k === "string" ? k : isObject(k) ? (str(k.verifier_key) ?? str(k.vkey) ?? "") : ""))
-    .filter((k) => k !== "");
+  if (!isObject(body) || !Array.isArray(body.verifier_keys))
+    throw bad("/api/keys", "expected {verifier_keys: [...]}");
+  return body.verifier_keys.filter((k): k is string => typeof k === "string");
 }
 
 /** GET /api/log/checkpoint: the latest signed checkpoint note. */
@@ -127,37 +125,41 @@ export async function getCheckpoint(): Promise<string> {
   return res.text();
 }
 
-function hashList(path: string, body: unknown): string[] {
-  const proof = Array.isArray(body) ? body : isObject(body) ? (body.proof ?? body.hashes) : undefined;
-  if (!Array.isArray(proof) || !proof.every((h) => typeof h === "string")) throw bad(path, "expected a proof");
+function hashList(path: string, body: unknown, field: string): string[] {
+  const proof = isObject(body) ? body[field] : undefined;
+  if (!Array.isArray(proof) || !proof.every((h) => typeof h === "string"))
+    throw bad(path, `expected ${field}`);
   return proof as string[];
 }
 
-/** GET /api/log/proof/consistency?from=M&to=N: base64 hashes. */
+/** GET /api/log/proof/consistency?from=M&to=N → {"consistency_proof": [base64...]}. */
 export async function getConsistencyProof(from: number, to: number): Promise<string[]> {
   const path = `/api/log/proof/consistency?from=${from}&to=${to}`;
-  return hashList(path, await json(path));
+  return hashList(path, await json(path), "consistency_proof");
 }
 
-/** GET /api/log/proof/inclusion?index=N&size=M: base64 hashes. */
+/** GET /api/log/proof/inclusion?index=N&size=M → {"inclusion_proof": [base64...]}. */
 export async function getInclusionProof(index: number, size: number): Promise<string[]> {
   const path = `/api/log/proof/inclusion?index=${index}&size=${size}`;
-  return hashList(path, await json(path));
+  return hashList(path, await json(path), "inclusion_proof");
 }
 
 export interface LogEntry {
   index: number;
-  envelope: { payload: string; payloadType: string; signatures: { keyid?: string; sig: string }[] };
+  /** base64 of the leaf: the record's exact payload bytes. */
+  leaf: string;
+  /** The DSSE envelope stored with the leaf, when the log kept one. */
+  envelope: { payload: string; payloadType: string; signatures: { keyid?: string; sig: string }[] } | null;
 }
 
-/** GET /api/log/entries/{index}: the leaf's DSSE envelope. */
+/** GET /api/log/entries/{index} → {index, leaf, leaf_hash, payload_sha256, envelope}. */
 export async function getEntry(index: number): Promise<LogEntry> {
   const path = `/api/log/entries/${index}`;
   const body = await json(path);
-  if (!isObject(body) || !isObject(body.envelope) || typeof body.envelope.payload !== "string") {
-    throw bad(path, "expected an entry with its envelope");
-  }
-  return { index, envelope: body.envelope as unknown as LogEntry["envelope"] };
+  if (!isObject(body) || typeof body.leaf !== "string") throw bad(path, "expected an entry with its leaf");
+  const envelope =
+    isObject(body.envelope) && typeof body.envelope.payload === "string" ? body.envelope : null;
+  return { index, leaf: body.leaf, envelope: envelope as LogEntry["envelope"] };
 }
 
 /**

@@ -13,19 +13,35 @@ function verdict(held: boolean | null): HTMLElement {
 }
 
 /** A gauge: a bar for the measured value with a mark at the budget. */
-function gauge(label: string, measured: number, budget: number | null, fmt: (n: number) => string): SVGSVGElement {
+function gauge(
+  label: string,
+  measured: number,
+  budget: number | null,
+  fmt: (n: number) => string,
+): SVGSVGElement {
   const max = Math.max(measured, budget ?? 0) * 1.15 || 1;
   const mx = (measured / max) * 100;
   const bx = budget === null ? null : (budget / max) * 100;
   const over = budget !== null && measured > budget;
-  const text = budget === null ? `${label}: ${fmt(measured)}, no budget` : `${label}: ${fmt(measured)} of ${fmt(budget)}`;
+  const text =
+    budget === null
+      ? `${label}: ${fmt(measured)}, no budget`
+      : `${label}: ${fmt(measured)} of ${fmt(budget)}`;
   return s(
     "svg",
     { class: "gauge", viewBox: "0 0 100 14", preserveAspectRatio: "none", role: "img", "aria-label": text },
     s("title", {}, text),
     s("rect", { x: 0, y: 2, width: 100, height: 10, class: "gauge-bg" }),
-    s("rect", { x: 0, y: 2, width: mx.toFixed(2), height: 10, class: over ? "gauge-fill over" : "gauge-fill" }),
-    bx === null ? null : s("rect", { x: (bx - 0.4).toFixed(2), y: 0, width: 0.8, height: 14, class: "gauge-budget" }),
+    s("rect", {
+      x: 0,
+      y: 2,
+      width: mx.toFixed(2),
+      height: 10,
+      class: over ? "gauge-fill over" : "gauge-fill",
+    }),
+    bx === null
+      ? null
+      : s("rect", { x: (bx - 0.4).toFixed(2), y: 0, width: 0.8, height: 14, class: "gauge-budget" }),
   );
 }
 
@@ -72,7 +88,10 @@ export function memoryView(memory: ComputeRecord["memory"]): HTMLElement {
 
 /** For a generation: the latency of every forward pass against its budget. */
 export function stepLatencyView(records: ComputeRecord[]): HTMLElement {
-  const max = Math.max(...records.map((r) => Math.max(r.latency.measured_ms, r.latency.budget_ms ?? 0)), 1e-3);
+  const max = Math.max(
+    ...records.map((r) => Math.max(r.latency.measured_ms, r.latency.budget_ms ?? 0)),
+    1e-3,
+  );
   return barChart(
     `Forward pass latency per generation step (${records.length} steps)`,
     records.map((r, i) => ({
@@ -81,7 +100,7 @@ export function stepLatencyView(records: ComputeRecord[]): HTMLElement {
       display:
         r.latency.budget_ms === null
           ? formatMs(r.latency.measured_ms)
-          : `${formatMs(r.latency.measured_ms)} / ${formatMs(r.latency.budget_ms)}`,
+          : `${formatMs(r.latency.measured_ms)} of ${formatMs(r.latency.budget_ms)}`,
     })),
     [0, max],
   );

@@ -26,7 +26,11 @@ async function writeClipboard(text: string): Promise<boolean> {
 
 /** A small button copying `text`; its label says so for screen readers. */
 export function copyButton(text: string, what: string): HTMLButtonElement {
-  const button = h("button", { type: "button", class: "copy", "aria-label": `Copy ${what}`, title: `Copy ${what}` }, "Copy");
+  const button = h(
+    "button",
+    { type: "button", class: "copy", "aria-label": `Copy ${what}`, title: `Copy ${what}` },
+    "Copy",
+  );
   button.addEventListener("click", () => {
     void writeClipboard(text).then((ok) => {
       button.textContent = ok ? "Copied" : "Copy failed";

@@ -32,14 +32,25 @@ export function phaseDial(phase: number, zeqondIndex: number): SVGSVGElement {
   // The swept arc from phase 0 to the reading.
   const large = p > 0.5 ? 1 : 0;
   const arc =
-    p <= 0 ? null : p >= 0.9999 ? s("circle", { cx: c, cy: c, r, class: "dial-sweep" }) : s("path", {
-      d: `M ${c} ${c - r} A ${r} ${r} 0 ${large} 1 ${hx.toFixed(2)} ${hy.toFixed(2)}`,
-      class: "dial-sweep",
-    });
+    p <= 0
+      ? null
+      : p >= 0.9999
+        ? s("circle", { cx: c, cy: c, r, class: "dial-sweep" })
+        : s("path", {
+            d: `M ${c} ${c - r} A ${r} ${r} 0 ${large} 1 ${hx.toFixed(2)} ${hy.toFixed(2)}`,
+            class: "dial-sweep",
+          });
   const label = `Phase ${p.toFixed(4)} of Zeqond ${zeqondIndex}: ${ms.toFixed(0)} ms into a ${(1000 / PULSE_HZ).toFixed(0)} ms pulse`;
   return s(
     "svg",
-    { viewBox: `0 0 ${size} ${size}`, width: size, height: size, role: "img", "aria-label": label, class: "dial" },
+    {
+      viewBox: `0 0 ${size} ${size}`,
+      width: size,
+      height: size,
+      role: "img",
+      "aria-label": label,
+      class: "dial",
+    },
     s("title", {}, label),
     s("circle", { cx: c, cy: c, r, class: "dial-face" }),
     ...ticks,

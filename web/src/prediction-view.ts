@@ -34,7 +34,12 @@ function tokenChart(pos: Extract<Prediction, { kind: "tokens" }>["positions"][nu
   const floor = lo - Math.max((hi - lo) * 0.25, 0.5);
   return barChart(
     `Position ${pos.position} “${pos.token}”: top ${pos.top.length} tokens (logit)`,
-    pos.top.map((t, i) => ({ label: `${t.token} (${t.id})`, value: t.logit, display: t.logit.toFixed(3), strong: i === 0 })),
+    pos.top.map((t, i) => ({
+      label: `${t.token} (${t.id})`,
+      value: t.logit,
+      display: t.logit.toFixed(3),
+      strong: i === 0,
+    })),
     [floor, hi],
   );
 }
@@ -47,7 +52,7 @@ function tokensView(p: Extract<Prediction, { kind: "tokens" }>): HTMLElement {
     const pos = p.positions.find((x) => x.position === position);
     if (pos === undefined) return;
     chartSlot.replaceChildren(tokenChart(pos));
-    for (const b of group.querySelectorAll("button")) {
+    for (const b of Array.from(group.querySelectorAll("button"))) {
       b.setAttribute("aria-pressed", String(b.dataset.position === String(position)));
     }
   };
@@ -63,7 +68,11 @@ function tokensView(p: Extract<Prediction, { kind: "tokens" }>): HTMLElement {
     group.append(chip);
   }
   wrap.append(
-    h("p", { class: "hint" }, "Each input position with its most likely token; choose one to see its top tokens."),
+    h(
+      "p",
+      { class: "hint" },
+      "Each input position with its most likely token; choose one to see its top tokens.",
+    ),
     group,
     chartSlot,
   );

@@ -6,10 +6,9 @@
  */
 import type { ComputeRecord } from "../../src/record/schema.js";
 import type { Receipt } from "../../src/record/receipt.js";
-import { latencyView, memoryView } from "./budget-view.js";
 import { copyButton, download } from "./copy.js";
 import { h } from "./dom.js";
-import { formatBytes, formatZeqond } from "./format.js";
+import { formatBytes, formatMs, formatZeqond } from "./format.js";
 import { phaseDial } from "./phase-dial.js";
 
 type Row = [string, Node | string];
@@ -33,17 +32,38 @@ function shape(dims: number[]): string {
   return `[${dims.join(", ")}]`;
 }
 
-function tensorTable(caption: string, tensors: { name: string; dtype: string; shape: number[]; sha256: string }[]) {
+function tensorTable(
+  caption: string,
+  tensors: { name: string; dtype: string; shape: number[]; sha256: string }[],
+) {
   return h(
     "table",
     { class: "tensors" },
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "name"), h("th", { scope: "col" }, "dtype"), h("th", { scope: "col" }, "shape"), h("th", { scope: "col" }, "SHA-256 (canonical tensor encoding)"))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, "name"),
+        h("th", { scope: "col" }, "dtype"),
+        h("th", { scope: "col" }, "shape"),
+        h("th", { scope: "col" }, "SHA-256 (canonical tensor encoding)"),
+      ),
+    ),
     h(
       "tbody",
       {},
       ...tensors.map((t) =>
-        h("tr", {}, h("td", {}, t.name), h("td", {}, t.dtype), h("td", {}, shape(t.shape)), h("td", {}, hashValue(t.sha256, `${t.name} digest`))),
+        h(
+          "tr",
+          {},
+          h("td", {}, t.name),
+          h("td", {}, t.dtype),
+          h("td", {}, shape(t.shape)),
+          h("td", {}, hashValue(t.sha256, `${t.name} digest`)),
+        ),
       ),
     ),
   );
@@ -93,12 +113,33 @@ export function recordView(r: ComputeRecord, options: RecordViewOptions = {}): H
         ["request_id", h("code", {}, r.request_id)],
         ["signer", h("code", {}, r.signer)],
         ["schema", h("code", {}, r.schema)],
-        ["batch", r.batch === null ? "not batched" : `${r.batch.id}: ${r.batch.position + 1} of ${r.batch.size}`],
+        [
+          "batch",
+          r.batch === null ? "not batched" : `${r.batch.id}: ${r.batch.position + 1} of ${r.batch.size}`,
+        ],
         ["previous_record_sha256", hashValue(r.previous_record_sha256, "previous record hash")],
       ]),
     ),
     group("KO42 · time binding (HulyaPulse 1.287 Hz)", time),
-    group("Budgets", h("div", { class: "budgets" }, latencyView(r.latency), memoryView(r.memory))),
+    group(
+      "Budgets (CS43 latency, CS44 memory)",
+      kv([
+        [
+          "latency.budget_ms",
+          r.latency.budget_ms === null ? "null (CS43 not applied)" : formatMs(r.latency.budget_ms),
+        ],
+        ["latency.measured_ms", formatMs(r.latency.measured_ms)],
+        ["latency.total_ms", formatMs(r.latency.total_ms)],
+        ["latency.held", String(r.latency.held)],
+        [
+          "memory.budget_bytes",
+          r.memory.budget_bytes === null ? "null (CS44 not applied)" : formatBytes(r.memory.budget_bytes),
+        ],
+        ["memory.predicted_bytes", formatBytes(r.memory.predicted_bytes)],
+        ["memory.peak_bytes", formatBytes(r.memory.peak_bytes)],
+        ["memory.held", String(r.memory.held)],
+      ]),
+    ),
     group(
       "Input",
       kv([
@@ -112,7 +153,10 @@ export function recordView(r: ComputeRecord, options: RecordViewOptions = {}): H
       "Output",
       tensorTable("Output tensor", [r.output]),
       kv([
-        ["values", r.output.values === null ? "committed by digest only" : `${r.output.values.length} inline`],
+        [
+          "values",
+          r.output.values === null ? "committed by digest only" : `${r.output.values.length} inline`,
+        ],
         ["output blob", hashValue(r.output.blob_sha256, "output blob")],
       ]),
     ),

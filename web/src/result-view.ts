@@ -19,14 +19,19 @@ function card(title: string, cls: string, ...content: (Node | null)[]): HTMLElem
 
 function precisionText(a: ComputeAnswer): string {
   if (a.error_pct_logits === null || a.logits_max_delta_vs_torch === null) {
-    return "not compiled yet: no reference check on this model";
+    return "not compiled (no reference check yet)";
   }
   return `${formatNumber(a.error_pct_logits, 3)} % (max Δ ${formatNumber(a.logits_max_delta_vs_torch, 3)}, from the signed model card)`;
 }
 
 function summary(a: ComputeAnswer, el: ElementAnswer): HTMLElement {
   const item = (k: string, v: string, field: string) =>
-    h("div", { class: "stat" }, h("div", { class: "stat-k" }, k), h("div", { class: "stat-v", "data-field": field }, v));
+    h(
+      "div",
+      { class: "stat" },
+      h("div", { class: "stat-k" }, k),
+      h("div", { class: "stat-v", "data-field": field }, v),
+    );
   return h(
     "div",
     { class: "stats" },
@@ -41,9 +46,18 @@ function summary(a: ComputeAnswer, el: ElementAnswer): HTMLElement {
 function generationChain(el: ElementAnswer): HTMLElement | null {
   const steps = el.steps;
   if (steps === undefined || steps.length < 2) return null;
-  const out = h("p", { class: "hint", "data-chain": "pending" }, `Verifying all ${steps.length} step receipts…`);
+  const out = h(
+    "p",
+    { class: "hint", "data-chain": "pending" },
+    `Verifying all ${steps.length} step receipts…`,
+  );
   void publishedKeys()
-    .then((keys) => verifyGenerationChain(steps.map((s) => s.receipt), keys))
+    .then((keys) =>
+      verifyGenerationChain(
+        steps.map((s) => s.receipt),
+        keys,
+      ),
+    )
     .then((r) => {
       out.className = r.ok ? "verdict pass" : "verdict fail";
       out.dataset.chain = r.ok ? "pass" : "fail";
@@ -74,11 +88,11 @@ export function resultView(a: ComputeAnswer, prompt: string): HTMLElement {
     summary(a, el),
     card("Prediction", "prediction", predictionView(el.prediction, prompt)),
     card(
-      "Budgets",
+      records.length > 1 ? "Budgets · first forward pass" : "Budgets",
       "budgets-card",
       h("div", { class: "budgets" }, latencyView(el.latency), memoryView(el.memory)),
-      records.length > 1 ? stepLatencyView(records) : null,
     ),
+    records.length > 1 ? card("Forward passes", "steps-card", stepLatencyView(records)) : null,
     card(
       "Verification in this browser",
       "verify-card",
@@ -86,7 +100,9 @@ export function resultView(a: ComputeAnswer, prompt: string): HTMLElement {
         "p",
         { class: "hint" },
         "Keys from this server's /api/keys. ",
-        el.steps !== undefined && el.steps.length > 1 ? "Shown: the receipt of the first forward pass." : null,
+        el.steps !== undefined && el.steps.length > 1
+          ? "Shown: the receipt of the first forward pass."
+          : null,
       ),
       verificationPanel({ receipt: el.receipt, keys: publishedKeys }),
       generationChain(el),

@@ -44,10 +44,12 @@ function showInputFor(model: ModelInfo | undefined): void {
     return;
   }
   const budgets = [
-    model.latencyBudget === null ? null : `CS43 budget ${model.latencyBudget}`,
-    model.memoryBudget === null ? null : `CS44 budget ${model.memoryBudget}`,
+    model.latencyBudget === null ? null : `CS43 budget ${model.latencyBudget} ms`,
+    model.memoryBudget === null ? null : `CS44 budget ${model.memoryBudget} bytes`,
   ].filter((x) => x !== null);
-  info.textContent = [model.task, model.compiled ? "compiled" : "not compiled", ...budgets].filter((x) => x).join(" · ");
+  info.textContent = [model.task, model.compiled ? "compiled" : "not compiled", ...budgets]
+    .filter((x) => x)
+    .join(" · ");
 }
 
 async function setImage(state: RunState, blob: Blob): Promise<void> {
@@ -128,6 +130,7 @@ export async function mountRunPanel(): Promise<void> {
     runButton.disabled = true;
     status.className = "status";
     status.textContent = `Running ${model.name}…`;
+    replace(result);
     const started = performance.now();
     compute(req.body, key)
       .then((answer) => {

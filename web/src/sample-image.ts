@@ -27,6 +27,9 @@ export async function drawSampleImage(size = 224): Promise<Blob> {
   ctx.arc(size * 0.62, size * 0.5, size * 0.07, 0, 2 * Math.PI);
   ctx.fill();
   return new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b === null ? reject(new Error("canvas could not encode a PNG")) : resolve(b)), "image/png"),
+    canvas.toBlob(
+      (b) => (b === null ? reject(new Error("canvas could not encode a PNG")) : resolve(b)),
+      "image/png",
+    ),
   );
 }

@@ -11,7 +11,7 @@ export interface Tabs {
 }
 
 export function mountTabs(list: HTMLElement): Tabs {
-  const tabs = [...list.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  const tabs = Array.from(list.querySelectorAll<HTMLButtonElement>('[role="tab"]'));
   const listeners: Listener[] = [];
 
   const select = (tabId: string, focus = false) => {

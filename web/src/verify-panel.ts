@@ -69,7 +69,11 @@ function verifyNow(): void {
       }
     },
   });
-  replace(out, h("section", { class: "card verify-card" }, h("h3", {}, "Verification in this browser"), panel), recordSlot);
+  replace(
+    out,
+    h("section", { class: "card verify-card" }, h("h3", {}, "Verification in this browser"), panel),
+    recordSlot,
+  );
 }
 
 async function loadFile(file: File): Promise<void> {

@@ -39,13 +39,23 @@ export function stepsView(report: ReceiptReport): HTMLElement {
             h("span", { class: "visually-hidden" }, `: ${STATUS_TEXT[step.status]}`),
             h("span", { class: "step-name" }, step.step),
           ),
-          h("div", { class: "step-detail" }, step.code === undefined ? null : h("code", { class: "code" }, step.code), " ", step.detail),
+          h(
+            "div",
+            { class: "step-detail" },
+            step.code === undefined ? null : h("code", { class: "code" }, step.code),
+            " ",
+            step.detail,
+          ),
         ),
       ),
     );
   }
   const verdict = report.ok
-    ? h("p", { class: "verdict pass", "data-verdict": "pass" }, "✓ Verified in this browser: signed, logged, and included in the signed checkpoint.")
+    ? h(
+        "p",
+        { class: "verdict pass", "data-verdict": "pass" },
+        "✓ Verified in this browser: signed, logged, and included in the signed checkpoint.",
+      )
     : h("p", { class: "verdict fail", "data-verdict": "fail" }, "✗ Not verified: see the failing step.");
   return h("div", { class: "verification", "aria-live": "polite" }, verdict, list);
 }
@@ -78,7 +88,8 @@ export function verificationPanel(options: VerificationPanelOptions): HTMLElemen
   let run = 0;
   const verify = async (target: TamperTarget | null) => {
     const mine = ++run;
-    expect.textContent = target === null ? "" : `Expected to fail at: ${STEP_TITLES[TAMPER_INFO[target].failsAt]}.`;
+    expect.textContent =
+      target === null ? "" : `Expected to fail at: ${STEP_TITLES[TAMPER_INFO[target].failsAt]}.`;
     try {
       const keys = await options.keys();
       const input = target === null ? options.receipt : tamperReceipt(options.receipt, target);
@@ -89,7 +100,9 @@ export function verificationPanel(options: VerificationPanelOptions): HTMLElemen
     } catch (err) {
       if (mine !== run) return;
       const code = err instanceof WebVerifyError ? `${err.code}: ` : "";
-      result.replaceChildren(h("p", { class: "verdict fail", "data-verdict": "error" }, `✗ ${code}${(err as Error).message}`));
+      result.replaceChildren(
+        h("p", { class: "verdict fail", "data-verdict": "error" }, `✗ ${code}${(err as Error).message}`),
+      );
     }
   };
   fieldset.addEventListener("change", (ev) => {

@@ -153,7 +153,7 @@ export function planConsistencyProof(size1: number, size2: number): HashPlan<Uin
       break;
     }
     const k = largestPow2Below(hi - lo);
-    if (size1 - lo < k) {
+    if (size1 - lo <= k) {
       spans.push({ begin: lo + k, end: hi });
       hi = lo + k;
     } else {

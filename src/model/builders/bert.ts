@@ -122,12 +122,25 @@ export function buildBert(c: BertConfig): ArchitectureBuild {
     const p = `bert.encoder.layer.${i}`;
     x = b.scoped(p, () => {
       const proj = (name: string): string =>
-        splitHeads(b, gemm(b, x, `${p}.attention.self.${name}.weight`, `${p}.attention.self.${name}.bias`, true), shape4);
+        splitHeads(
+          b,
+          gemm(b, x, `${p}.attention.self.${name}.weight`, `${p}.attention.self.${name}.bias`, true),
+          shape4,
+        );
       const scores = b.op("Add", [scaledScores(b, proj("query"), proj("key"), headDim), mask]);
       const context = mergeHeads(b, attend(b, scores, proj("value")), h);
-      const attnOut = gemm(b, context, `${p}.attention.output.dense.weight`, `${p}.attention.output.dense.bias`, true);
+      const attnOut = gemm(
+        b,
+        context,
+        `${p}.attention.output.dense.weight`,
+        `${p}.attention.output.dense.bias`,
+        true,
+      );
       const y = layerNorm(b, b.op("Add", [attnOut, x]), `${p}.attention.output.LayerNorm`, eps);
-      const inter = geluErf(b, gemm(b, y, `${p}.intermediate.dense.weight`, `${p}.intermediate.dense.bias`, true));
+      const inter = geluErf(
+        b,
+        gemm(b, y, `${p}.intermediate.dense.weight`, `${p}.intermediate.dense.bias`, true),
+      );
       const out = gemm(b, inter, `${p}.output.dense.weight`, `${p}.output.dense.bias`, true);
       return layerNorm(b, b.op("Add", [out, y]), `${p}.output.LayerNorm`, eps);
     });

@@ -58,10 +58,15 @@ export function architectureOf(name: BuildableModel, size: ModelSize): Architect
  * @example
  *   const { dir, metadata } = await buildModel({ name: "gpt2", size: "tiny", modelsDir: "models" });
  */
-export async function buildModel(options: BuildModelOptions): Promise<{ dir: string; metadata: ModelMetadata }> {
+export async function buildModel(
+  options: BuildModelOptions,
+): Promise<{ dir: string; metadata: ModelMetadata }> {
   const { name, size, modelsDir } = options;
   if (!BUILDABLE_MODELS.includes(name)) {
-    throw new ModelError("MODEL_BUILD_INVALID", `cannot build ${String(name)}: choose one of ${BUILDABLE_MODELS.join(", ")}`);
+    throw new ModelError(
+      "MODEL_BUILD_INVALID",
+      `cannot build ${String(name)}: choose one of ${BUILDABLE_MODELS.join(", ")}`,
+    );
   }
   if (size !== "base" && size !== "tiny") {
     throw new ModelError("MODEL_BUILD_INVALID", `size must be "base" or "tiny", not ${String(size)}`);
@@ -97,7 +102,13 @@ export async function buildModel(options: BuildModelOptions): Promise<{ dir: str
       preprocessing: arch.preprocessing,
       parameters: arch.weights.parameterCount(),
       ...(decoder !== undefined
-        ? { decoder_with_past: { path: decoder.file, inputs: decoder.graph.inputs, outputs: decoder.graph.outputs } }
+        ? {
+            decoder_with_past: {
+              path: decoder.file,
+              inputs: decoder.graph.inputs,
+              outputs: decoder.graph.outputs,
+            },
+          }
         : {}),
     };
     await writeFile(join(staging, METADATA_FILE), serializeModelMetadata(metadata), { flush: true });

@@ -118,7 +118,16 @@ function gpt2Graph(c: Gpt2Config, w: WeightSet, withPast: boolean): BuiltGraph {
       });
       if (attn.present !== undefined) presents.push(attn.present);
       const h = b.op("Add", [attn.output, x]);
-      const fc = geluTanh(b, gemm(b, layerNorm(b, h, `${p}.ln_2`, c.layer_norm_epsilon), `${p}.mlp.c_fc.weight`, `${p}.mlp.c_fc.bias`, false));
+      const fc = geluTanh(
+        b,
+        gemm(
+          b,
+          layerNorm(b, h, `${p}.ln_2`, c.layer_norm_epsilon),
+          `${p}.mlp.c_fc.weight`,
+          `${p}.mlp.c_fc.bias`,
+          false,
+        ),
+      );
       return b.op("Add", [gemm(b, fc, `${p}.mlp.c_proj.weight`, `${p}.mlp.c_proj.bias`, false), h]);
     });
   }

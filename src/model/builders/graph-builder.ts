@@ -57,7 +57,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node with one output and returns the output's name. */
-  op(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputs?: string[]): string {
+  op(
+    opType: string,
+    inputs: string[],
+    attributes: Record<string, AttributeValue> = {},
+    outputs?: string[],
+  ): string {
     return this.opMulti(opType, inputs, attributes, outputs ?? 1)[0] as string;
   }
 
@@ -71,11 +76,16 @@ export class GraphBuilder {
     const nodeName = `/${this.scopeName}${this.scopeName === "" ? "" : "/"}${opType}_${this.counter++}`;
     for (const input of inputs) {
       if (input !== "" && !this.defined.has(input)) {
-        throw new ModelError("MODEL_BUILD_INVALID", `${this.name}: ${nodeName} reads undefined value ${input}`);
+        throw new ModelError(
+          "MODEL_BUILD_INVALID",
+          `${this.name}: ${nodeName} reads undefined value ${input}`,
+        );
       }
     }
     const names =
-      typeof outputs === "number" ? Array.from({ length: outputs }, (_, i) => `${nodeName}_output_${i}`) : outputs;
+      typeof outputs === "number"
+        ? Array.from({ length: outputs }, (_, i) => `${nodeName}_output_${i}`)
+        : outputs;
     for (const n of names) this.define(n);
     this.nodes.push({ name: nodeName, opType, inputs, outputs: names, attributes });
     return names;
@@ -83,25 +93,29 @@ export class GraphBuilder {
 
   /** A 1-D int64 constant (shapes, axes, indices); identical constants are shared. */
   int64s(values: number[]): string {
-    const data = new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer);
-    return this.constant(`i64[${values.join(",")}]`, { dtype: "int64", dims: [values.length], data });
+    return this.constant(`i64[${values.join(",")}]`, {
+      dtype: "int64",
+      dims: [values.length],
+      data: int64LE(values),
+    });
   }
 
   /** A scalar (0-D) int64 constant. */
   int64(value: number): string {
-    const data = new Uint8Array(new BigInt64Array([BigInt(value)]).buffer);
-    return this.constant(`i64(${value})`, { dtype: "int64", dims: [], data });
+    return this.constant(`i64(${value})`, { dtype: "int64", dims: [], data: int64LE([value]) });
   }
 
   /** A scalar (0-D) float32 constant. */
   float(value: number): string {
-    const data = new Uint8Array(new Float32Array([value]).buffer);
+    const data = new Uint8Array(4);
+    new DataView(data.buffer).setFloat32(0, value, true);
     return this.constant(`f32(${Object.is(value, -0) ? "-0" : value})`, { dtype: "float32", dims: [], data });
   }
 
   /** The finished graph. */
   finish(): BuiltGraph {
-    if (this.outputs.length === 0) throw new ModelError("MODEL_BUILD_INVALID", `${this.name}: graph has no outputs`);
+    if (this.outputs.length === 0)
+      throw new ModelError("MODEL_BUILD_INVALID", `${this.name}: graph has no outputs`);
     return { name: this.name, inputs: this.inputs, outputs: this.outputs, nodes: this.nodes };
   }
 
@@ -117,7 +131,16 @@ export class GraphBuilder {
   }
 
   private define(name: string): void {
-    if (this.defined.has(name)) throw new ModelError("MODEL_BUILD_INVALID", `${this.name}: ${name} defined twice`);
+    if (this.defined.has(name))
+      throw new ModelError("MODEL_BUILD_INVALID", `${this.name}: ${name} defined twice`);
     this.defined.add(name);
   }
+}
+
+/** Little-endian int64 bytes, as ONNX raw data requires on every host. */
+function int64LE(values: number[]): Uint8Array {
+  const data = new Uint8Array(8 * values.length);
+  const view = new DataView(data.buffer);
+  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  return data;
 }

@@ -25,7 +25,7 @@ export function* generateTensor(
   init: InitSpec,
   chunkElements = CHUNK_ELEMENTS,
 ): Generator<Float32Array> {
-  const rng = init.kind === "constant" ? undefined : new TensorRng(seed, name);
+  const rng = init.kind === "constant" ? undefined : TensorRng.forTensor(seed, name);
   for (let start = 0; start < elements; start += chunkElements) {
     const chunk = new Float32Array(Math.min(chunkElements, elements - start));
     if (init.kind === "constant") {
@@ -34,7 +34,8 @@ export function* generateTensor(
       for (let i = 0; i < chunk.length; i++) chunk[i] = init.std * (rng as TensorRng).nextNormal();
     } else {
       const width = 2 * init.bound;
-      for (let i = 0; i < chunk.length; i++) chunk[i] = -init.bound + width * (rng as TensorRng).nextUniform();
+      for (let i = 0; i < chunk.length; i++)
+        chunk[i] = -init.bound + width * (rng as TensorRng).nextUniform();
     }
     yield chunk;
   }

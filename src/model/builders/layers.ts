@@ -11,8 +11,16 @@ export const FLOAT32_MIN = -3.4028234663852886e38;
  * y = x·Wᵀ + b for torch.nn.Linear (W stored [out, in]) or y = x·W + b for the Hugging Face
  * Conv1D of GPT-2 (W stored [in, out]), on a 2-D input [rows, in].
  */
-export function gemm(b: GraphBuilder, x: string, weight: string, bias: string | undefined, transB: boolean): string {
-  return b.op("Gemm", bias === undefined ? [x, weight] : [x, weight, bias], { transB: { i: transB ? 1 : 0 } });
+export function gemm(
+  b: GraphBuilder,
+  x: string,
+  weight: string,
+  bias: string | undefined,
+  transB: boolean,
+): string {
+  return b.op("Gemm", bias === undefined ? [x, weight] : [x, weight, bias], {
+    transB: { i: transB ? 1 : 0 },
+  });
 }
 
 /** torch.nn.LayerNorm over the last axis. */

@@ -20,8 +20,18 @@ export interface ResNetConfig {
   image_size: number;
 }
 
-export const RESNET50_BASE: ResNetConfig = { blocks: [3, 4, 6, 3], width: 64, num_classes: 1000, image_size: 224 };
-export const RESNET50_TINY: ResNetConfig = { blocks: [1, 1, 1, 1], width: 8, num_classes: 1000, image_size: 224 };
+export const RESNET50_BASE: ResNetConfig = {
+  blocks: [3, 4, 6, 3],
+  width: 64,
+  num_classes: 1000,
+  image_size: 224,
+};
+export const RESNET50_TINY: ResNetConfig = {
+  blocks: [1, 1, 1, 1],
+  width: 8,
+  num_classes: 1000,
+  image_size: 224,
+};
 
 const EXPANSION = 4;
 const BN_EPSILON = 1e-5;
@@ -86,7 +96,11 @@ export function buildResNet50(config: ResNetConfig): ArchitectureBuild {
   const pixels = b.input("pixel_values", "float32", ["batch", 3, config.image_size, config.image_size]);
   let x = b.scoped("stem", () => {
     const y = relu(bnOp(convOp(pixels, "conv1.weight", 7, 2), "bn1"));
-    return b.op("MaxPool", [y], { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } });
+    return b.op("MaxPool", [y], {
+      kernel_shape: { ints: [3, 3] },
+      strides: { ints: [2, 2] },
+      pads: { ints: [1, 1, 1, 1] },
+    });
   });
   for (const blocks of stages) {
     for (const blk of blocks) {

@@ -25,15 +25,40 @@ export class TensorRng {
   private s3: number;
   private spare: number | undefined;
 
-  constructor(seed: string, tensorName: string) {
+  private constructor(state: readonly [number, number, number, number]) {
+    [this.s0, this.s1, this.s2, this.s3] = state;
+  }
+
+  /** The stream of one tensor: state from SHA-256(UTF-8(seed) ‖ 0x00 ‖ UTF-8(tensor name)). */
+  static forTensor(seed: string, tensorName: string): TensorRng {
     const digest = sha256(utf8(seed), new Uint8Array([0]), utf8(tensorName));
     const view = new DataView(digest.buffer, digest.byteOffset, digest.byteLength);
-    // An all-zero state would be a fixed point; fall back to the digest's second half then.
-    const base = view.getUint32(0, true) | view.getUint32(4, true) | view.getUint32(8, true) | view.getUint32(12, true) ? 0 : 16;
-    this.s0 = view.getUint32(base, true);
-    this.s1 = view.getUint32(base + 4, true);
-    this.s2 = view.getUint32(base + 8, true);
-    this.s3 = view.getUint32(base + 12, true);
+    const words = (base: number): [number, number, number, number] => [
+      view.getUint32(base, true),
+      view.getUint32(base + 4, true),
+      view.getUint32(base + 8, true),
+      view.getUint32(base + 12, true),
+    ];
+    const first = words(0);
+    // An all-zero state would be a fixed point; take the digest's second half then.
+    return new TensorRng(first.some((w) => w !== 0) ? first : words(16));
+  }
+
+  /**
+   * A generator with an explicit state (for test vectors).
+   * @throws RangeError unless given four uint32 words, not all zero.
+   */
+  static fromState(state: readonly number[]): TensorRng {
+    if (state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new RangeError("state must be four uint32 words");
+    }
+    if (state.every((w) => w === 0)) throw new RangeError("state must not be all zero");
+    return new TensorRng(state as [number, number, number, number]);
+  }
+
+  /** The current state as four uint32 words. */
+  state(): [number, number, number, number] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
   /** Next xoshiro128** output, an unsigned 32-bit integer. */
@@ -70,7 +95,6 @@ export class TensorRng {
     this.spare = r * Math.sin(theta);
     return r * Math.cos(theta);
   }
-
 }
 
 function rotl(x: number, k: number): number {

@@ -46,7 +46,12 @@ export async function writeArchitecture(
         onProgress?.(done, total, w.name);
       }
       const range = writer.endTensor();
-      initializers.push({ name: w.name, dtype: "float32", dims: w.dims, data: { external: { location: DATA_FILE, ...range } } });
+      initializers.push({
+        name: w.name,
+        dtype: "float32",
+        dims: w.dims,
+        data: { external: { location: DATA_FILE, ...range } },
+      });
     }
   } catch (err) {
     await writer.abort();

@@ -21,7 +21,8 @@ export function safeCount(value: unknown, path: string, what: string, fallback?:
     if (fallback !== undefined) return fallback;
     throw malformed(path, `${what} is missing`);
   }
-  const n = typeof value === "bigint" ? value : typeof value === "number" ? BigInt(Math.trunc(value)) : undefined;
+  const n =
+    typeof value === "bigint" ? value : typeof value === "number" ? BigInt(Math.trunc(value)) : undefined;
   if (n === undefined || n < 0n || n > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw malformed(path, `${what} is not a non-negative integer below 2^53`);
   }
@@ -37,7 +38,9 @@ export function list(value: unknown): Decoded[] {
 }
 
 export function obj(value: unknown): Decoded | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Decoded) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Decoded)
+    : undefined;
 }
 
 /** Decimal integer string as used by external_data offset/length, or undefined if not one. */

@@ -27,7 +27,8 @@ export class ExternalDataWriter {
    * @throws RangeError when alignment is not a positive integer.
    */
   static async create(path: string, alignment = 4096): Promise<ExternalDataWriter> {
-    if (!Number.isInteger(alignment) || alignment < 1) throw new RangeError("alignment must be a positive integer");
+    if (!Number.isInteger(alignment) || alignment < 1)
+      throw new RangeError("alignment must be a positive integer");
     return new ExternalDataWriter(await open(path, "w"), alignment);
   }
 
@@ -68,7 +69,12 @@ export class ExternalDataWriter {
   private async append(chunk: Uint8Array): Promise<void> {
     let done = 0;
     while (done < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, done, chunk.length - done, this.position + done);
+      const { bytesWritten } = await this.handle.write(
+        chunk,
+        done,
+        chunk.length - done,
+        this.position + done,
+      );
       done += bytesWritten;
     }
     this.hash.update(chunk);

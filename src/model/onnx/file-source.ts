@@ -81,11 +81,16 @@ export class FileSource {
         return { value: Number.isSafeInteger(value) ? value : Infinity, next: position + i + 1 };
       }
     }
-    throw available < 10 ? this.truncated(position + available) : this.malformed(position, "varint longer than 10 bytes");
+    throw available < 10
+      ? this.truncated(position + available)
+      : this.malformed(position, "varint longer than 10 bytes");
   }
 
   malformed(position: number, what: string): ModelError {
-    return new ModelError("MODEL_ONNX_MALFORMED", `${this.path}: not a valid ONNX model (${what} at byte ${position})`);
+    return new ModelError(
+      "MODEL_ONNX_MALFORMED",
+      `${this.path}: not a valid ONNX model (${what} at byte ${position})`,
+    );
   }
 
   private truncated(position: number): ModelError {

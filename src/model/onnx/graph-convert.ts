@@ -76,7 +76,8 @@ function toValueInfo(path: string, value: Decoded): TensorValueInfo {
   const name = str(value.name);
   if (name === "") throw malformed(path, "a graph input or output has no name");
   const tensorType = obj(obj(value.type)?.tensor_type);
-  if (tensorType === undefined) throw unsupported(path, `${name}: only tensor inputs and outputs are supported`);
+  if (tensorType === undefined)
+    throw unsupported(path, `${name}: only tensor inputs and outputs are supported`);
   const dtype = toDtype(path, tensorType.elem_type, name);
   const shape = obj(tensorType.shape);
   const dims: Dim[] | null =
@@ -97,17 +98,26 @@ function toInitializer(path: string, t: ScannedTensor): InitializerInfo {
   const dimsRaw = Array.isArray(t.proto.dims) ? (t.proto.dims as unknown[]) : [];
   const dims = dimsRaw.map((d) => safeCount(d, path, `initializer ${name} dimension`));
   const elements = dims.reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(elements)) throw unsupported(path, `initializer ${name} has more than 2^53 elements`);
+  if (!Number.isSafeInteger(elements))
+    throw unsupported(path, `initializer ${name} has more than 2^53 elements`);
   const expected = dtypeByteLength(dtype, elements);
   const data = toDataRef(path, name, t, expected);
   if (data.kind === "raw" && data.length !== expected) {
-    throw malformed(path, `initializer ${name}: raw_data holds ${data.length} bytes, its shape needs ${expected}`);
+    throw malformed(
+      path,
+      `initializer ${name}: raw_data holds ${data.length} bytes, its shape needs ${expected}`,
+    );
   }
   if (data.kind === "empty" && elements > 0) throw malformed(path, `initializer ${name} has no data`);
   return { name, dtype, dims, elements, data };
 }
 
-function toDataRef(path: string, name: string, t: ScannedTensor, expected: number | undefined): TensorDataRef {
+function toDataRef(
+  path: string,
+  name: string,
+  t: ScannedTensor,
+  expected: number | undefined,
+): TensorDataRef {
   const external = t.proto.data_location === DATA_LOCATION_EXTERNAL;
   if (!external) {
     if (t.raw !== undefined) return { kind: "raw", ...t.raw };
@@ -130,6 +140,7 @@ function toDataRef(path: string, name: string, t: ScannedTensor, expected: numbe
   const lengthText = entries.get("length");
   const length = lengthText === undefined ? expected : decimal(lengthText);
   if (length === undefined) throw bad("external data length is not a decimal integer");
-  if (length !== expected) throw bad(`external data length ${length} does not match its shape (${expected} bytes)`);
+  if (length !== expected)
+    throw bad(`external data length ${length} does not match its shape (${expected} bytes)`);
   return { kind: "external", location, offset, length };
 }

@@ -37,8 +37,7 @@ export interface ValueSpec {
 
 /** Where an initializer's bytes go: an external-data range, or inline raw_data. */
 export type InitializerData =
-  | { external: { location: string; offset: number; length: number } }
-  | { raw: Uint8Array };
+  { external: { location: string; offset: number; length: number } } | { raw: Uint8Array };
 
 export interface InitializerSpec {
   name: string;

@@ -17,17 +17,28 @@ const CHUNK_BYTES = 1024 * 1024;
  * @throws ModelError MODEL_ONNX_UNSUPPORTED for data in type-specific fields,
  *   MODEL_ONNX_EXTERNAL_DATA_INVALID when the range is missing from its file.
  */
-export async function* streamTensorBytes(modelPath: string, init: InitializerInfo): AsyncGenerator<Uint8Array> {
+export async function* streamTensorBytes(
+  modelPath: string,
+  init: InitializerInfo,
+): AsyncGenerator<Uint8Array> {
   const { data } = init;
   if (data.kind === "empty") return;
   if (data.kind === "typed") {
-    throw new ModelError("MODEL_ONNX_UNSUPPORTED", `initializer ${init.name} stores its data in ${data.field}`);
+    throw new ModelError(
+      "MODEL_ONNX_UNSUPPORTED",
+      `initializer ${init.name} stores its data in ${data.field}`,
+    );
   }
-  const file = data.kind === "raw" ? modelPath : resolveExternalLocation(dirname(modelPath), data.location, init.name);
+  const file =
+    data.kind === "raw" ? modelPath : resolveExternalLocation(dirname(modelPath), data.location, init.name);
   const handle = await open(file, "r").catch((err: unknown) => {
-    throw new ModelError("MODEL_ONNX_EXTERNAL_DATA_INVALID", `initializer ${init.name}: cannot open ${file}`, {
-      cause: err,
-    });
+    throw new ModelError(
+      "MODEL_ONNX_EXTERNAL_DATA_INVALID",
+      `initializer ${init.name}: cannot open ${file}`,
+      {
+        cause: err,
+      },
+    );
   });
   try {
     let done = 0;
@@ -35,7 +46,10 @@ export async function* streamTensorBytes(modelPath: string, init: InitializerInf
       const chunk = new Uint8Array(Math.min(CHUNK_BYTES, data.length - done));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, data.offset + done);
       if (bytesRead === 0) {
-        throw new ModelError("MODEL_ONNX_EXTERNAL_DATA_INVALID", `initializer ${init.name}: data ends early in ${file}`);
+        throw new ModelError(
+          "MODEL_ONNX_EXTERNAL_DATA_INVALID",
+          `initializer ${init.name}: data ends early in ${file}`,
+        );
       }
       done += bytesRead;
       yield chunk.subarray(0, bytesRead);
@@ -50,7 +64,9 @@ export async function* streamTensorBytes(modelPath: string, init: InitializerInf
  * @throws as streamTensorBytes.
  */
 export async function readTensorBytes(modelPath: string, init: InitializerInfo): Promise<Uint8Array> {
-  const out = new Uint8Array(init.data.kind === "raw" || init.data.kind === "external" ? init.data.length : 0);
+  const out = new Uint8Array(
+    init.data.kind === "raw" || init.data.kind === "external" ? init.data.length : 0,
+  );
   let offset = 0;
   for await (const chunk of streamTensorBytes(modelPath, init)) {
     out.set(chunk, offset);

@@ -26,7 +26,11 @@ export interface FieldRange {
  * @throws ModelError MODEL_ONNX_MALFORMED on a bad tag, an unknown or group wire type, or
  *   a field that runs past the end of its message.
  */
-export async function* scanFields(source: FileSource, start: number, end: number): AsyncGenerator<FieldRange> {
+export async function* scanFields(
+  source: FileSource,
+  start: number,
+  end: number,
+): AsyncGenerator<FieldRange> {
   let position = start;
   while (position < end) {
     const tag = await source.varint(position, end);

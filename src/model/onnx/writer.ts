@@ -51,11 +51,17 @@ function valueInfo(v: ValueSpec): object {
 }
 
 function inlineTensor(t: InlineTensor, name?: string): object {
-  return { ...(name !== undefined ? { name } : {}), data_type: dtypeCode(t.dtype), dims: t.dims, raw_data: t.data };
+  return {
+    ...(name !== undefined ? { name } : {}),
+    data_type: dtypeCode(t.dtype),
+    dims: t.dims,
+    raw_data: t.data,
+  };
 }
 
 function initializer(init: InitializerSpec): object {
-  if ("raw" in init.data) return inlineTensor({ dtype: init.dtype, dims: init.dims, data: init.data.raw }, init.name);
+  if ("raw" in init.data)
+    return inlineTensor({ dtype: init.dtype, dims: init.dims, data: init.data.raw }, init.name);
   const { location, offset, length } = init.data.external;
   return {
     name: init.name,

@@ -72,7 +72,8 @@ export class Gpt2Tokenizer {
    * @throws {PreprocessError} PREPROCESS_TOKEN_ID_INVALID
    */
   decode(ids: readonly number[]): string {
-    return new TextDecoder("utf-8").decode(this.decodeBytes(ids));
+    // ignoreBOM: a leading U+FEFF is text here (the default decoder would swallow it).
+    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(this.decodeBytes(ids));
   }
 
   /**

@@ -1,25 +1,29 @@
 /**
  * ResNet-50 input from image bytes: torchvision's ImageNet evaluation transform
- * (Resize(256), CenterCrop(224), ToTensor, Normalize) done with sharp (libvips).
+ * (Resize(256), CenterCrop(224), ToTensor, Normalize) on a PIL image, reproduced exactly.
  *
- * Decoding and resampling run in libvips' thread pool, off the event loop; only the final
- * 224×224 normalisation (150 528 table lookups) runs in JavaScript.
+ * sharp (libvips) decodes, in its thread pool off the event loop, to 8-bit RGB (only the
+ * region the crop needs); the resize is Pillow's antialiased bilinear resize, recomputed to
+ * the bit for the crop window only (resample-pil.ts; large images in a worker thread); the
+ * normalisation rounds as torch's float32 arithmetic does.
+ * For the same decoded pixels, the tensor equals torchvision's bit for bit.
  *
- * Choices that follow PIL, which torchvision's reference pipeline uses:
- * - alpha is dropped, not composited (PIL's convert("RGB")); sharp would premultiply alpha
- *   while resizing, so images with alpha are first decoded to plain RGB, then resized;
+ * Choices that follow PIL's Image.open(...).convert("RGB"), which the reference uses:
+ * - alpha is dropped, not composited on a background (the colour under a transparent pixel
+ *   is kept as it is stored);
  * - embedded ICC profiles are ignored and EXIF orientation is not applied;
- * - grey images are replicated to three channels; 16-bit images are reduced to 8 bits.
- * Resampling is libvips' "linear" kernel, the triangle filter that PIL's antialiased
- * bilinear resize uses, stretched over the source pixels when reducing. libvips reduces by
- * large factors (4× and more) in two stages, a box shrink then the kernel, and rounds
- * differently, so pixels can differ from PIL's by a few levels; see docs/preprocess.md.
+ * - grey images are replicated to three channels; 16-bit images keep their high byte.
+ * What can still differ from PIL is decoding itself: JPEG decoders (libjpeg-turbo in both,
+ * but with different IDCT and upsampling settings) may differ by a level or two, and CMYK
+ * JPEGs are converted by libvips' own rules.
  */
-import sharp from "sharp";
+import sharp, { type Metadata, type OutputInfo } from "sharp";
 import { PreprocessError } from "../errors.js";
 import { checkIntOption } from "../text-input.js";
 import { centerCropOffsets, resizeShorterSide } from "./geometry.js";
 import { rgbToNormalizedChw } from "./normalize.js";
+import { resizeCropOffLoop } from "./resample-offload.js";
+import { pilSourceRegion } from "./resample-pil.js";
 import { sniffAcceptedFormat, sniffOtherImageFormat } from "./sniff.js";
 
 /** Default pixel limit: 40 megapixels (decoding one costs about 120 MB). */
@@ -80,7 +84,7 @@ export async function preprocessImage(bytes: Uint8Array, opts: PreprocessImageOp
 
   // failOn "error": corrupt or truncated pixel data is refused, mere decoder warnings are not.
   const input = { failOn: "error", limitInputPixels: maxPixels, ignoreIcc: true, sequentialRead: true } as const;
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(bytes, input).metadata();
   } catch (err) {
@@ -98,25 +102,32 @@ export async function preprocessImage(bytes: Uint8Array, opts: PreprocessImageOp
 
   const size = resizeShorterSide(width, height, resize);
   const { left, top } = centerCropOffsets(size.width, size.height, crop);
-  let rgb: Buffer;
+  const window = { left, top, width: crop, height: crop };
+  // Decode only the part of the image that the crop window's resize reads.
+  const region = pilSourceRegion(width, height, size.width, size.height, window);
+  let decoded: { data: Buffer; info: OutputInfo };
   try {
-    let source = sharp(bytes, input);
-    if (meta.hasAlpha) {
-      const plain = await source.removeAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer();
-      source = sharp(plain, { raw: { width, height, channels: 3 }, limitInputPixels: maxPixels });
-    }
-    const out = await source
+    decoded = await sharp(bytes, input)
+      .extract(region)
+      .removeAlpha()
       .toColourspace("srgb")
-      .resize(size.width, size.height, { kernel: "linear", fit: "fill", fastShrinkOnLoad: false })
-      .extract({ left, top, width: crop, height: crop })
       .raw({ depth: "uchar" })
       .toBuffer({ resolveWithObject: true });
-    if (out.info.channels !== 3 || out.info.width !== crop || out.info.height !== crop) {
-      throw new Error(`decoder returned ${out.info.width}×${out.info.height}×${out.info.channels}`);
-    }
-    rgb = out.data;
   } catch (err) {
     throw fromSharpError(err);
   }
+  const { info } = decoded;
+  if (info.channels !== 3 || info.width !== region.width || info.height !== region.height) {
+    throw invalid(`decoder returned ${info.width}×${info.height}×${info.channels}, expected ${region.width}×${region.height}×3`);
+  }
+  const rgb = await resizeCropOffLoop({
+    rgb: decoded.data,
+    region,
+    inWidth: width,
+    inHeight: height,
+    outWidth: size.width,
+    outHeight: size.height,
+    window,
+  });
   return { data: rgbToNormalizedChw(rgb, crop, crop), dims: [1, 3, crop, crop] };
 }

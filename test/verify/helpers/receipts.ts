@@ -13,7 +13,7 @@ import { signEnvelope } from "../../../src/record/dsse.js";
 import { buildReceipt, type Receipt } from "../../../src/record/receipt.js";
 
 export const ORIGIN = "log.example/zeq-np-test";
-export const PAYLOAD_TYPE = "application/vnd.zeq-np.compute-record.v1+json";
+export const PAYLOAD_TYPE = "application/vnd.zeq-np.test+json";
 
 const leafHashOf = (leaf: Uint8Array) => sha256(Uint8Array.of(0), leaf);
 const nodeHashOf = (l: Uint8Array, r: Uint8Array) => sha256(Uint8Array.of(1), l, r);

@@ -27,7 +27,9 @@ const other = signerFromSeed("other.example/log", new Uint8Array(32).fill(9));
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 
 function recordPayload(i: number): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ schema: "zeq-np/compute-record/v1", n: i, text: `entry ${i}` }));
+  return new TextEncoder().encode(
+    JSON.stringify({ schema: "zeq-np/compute-record/v1", n: i, text: `entry ${i}` }),
+  );
 }
 
 /** A log of `size` leaves and the receipt of leaf `index` against its checkpoint. */
@@ -37,7 +39,13 @@ function makeReceipt(index: number, size: number, logSigner = signer) {
   const checkpoint = signCheckpoint({ origin: ORIGIN, size, rootHash: naiveMth(leaves) }, [logSigner]);
   return {
     envelope,
-    log: { origin: ORIGIN, index, tree_size: size, checkpoint, inclusion_proof: naivePath(index, leaves).map(b64) },
+    log: {
+      origin: ORIGIN,
+      index,
+      tree_size: size,
+      checkpoint,
+      inclusion_proof: naivePath(index, leaves).map(b64),
+    },
   };
 }
 
@@ -168,7 +176,9 @@ test("property: consistency between any two checkpoints of one growing log verif
       fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(fc.integer({ min: 1, max: n }), fc.constant(n))),
       async ([m, n]) => {
         const leaves = Array.from({ length: n }, (_, i) => recordPayload(i));
-        const older = signCheckpoint({ origin: ORIGIN, size: m, rootHash: naiveMth(leaves.slice(0, m)) }, [signer]);
+        const older = signCheckpoint({ origin: ORIGIN, size: m, rootHash: naiveMth(leaves.slice(0, m)) }, [
+          signer,
+        ]);
         const newer = signCheckpoint({ origin: ORIGIN, size: n, rootHash: naiveMth(leaves) }, [signer]);
         const proof = m === n ? [] : naiveConsistency(m, leaves).map(b64);
         const good = await verifyCheckpointConsistency(older, newer, proof, keys);

@@ -24,7 +24,8 @@ import {
 import { fromHex } from "../../../web/src/verify/bytes.js";
 import { ed25519Verify, importEd25519PublicKey } from "../../../web/src/verify/crypto.js";
 
-const load = (p: string): any => JSON.parse(readFileSync(new URL(`../../vectors/${p}`, import.meta.url), "utf8"));
+const load = (p: string): any =>
+  JSON.parse(readFileSync(new URL(`../../vectors/${p}`, import.meta.url), "utf8"));
 
 async function rejects(p: Promise<unknown>, code: string, message: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => e instanceof WebVerifyError && e.code === code, message);
@@ -49,7 +50,8 @@ test("reference signed-note vectors: keys, ids, signatures", async () => {
   const peter = await parseVerifierKey(v.peter.verifierKey);
   assert.equal(peter.name, "PeterNeumann");
   assert.equal(peter.keyId, `PeterNeumann+${v.peter.keyHash}`);
-  for (const bad of v.badVerifierKeys) await rejects(parseVerifierKey(bad.key), "WEB_VERIFY_KEY_INVALID", bad.why);
+  for (const bad of v.badVerifierKeys)
+    await rejects(parseVerifierKey(bad.key), "WEB_VERIFY_KEY_INVALID", bad.why);
   await rejects(
     parseVerifierKey(v.peter.verifierKey.replace("c74f20a3", "c74f20a4")),
     "WEB_VERIFY_KEY_INVALID",
@@ -69,7 +71,11 @@ test("reference signed-note vectors: keys, ids, signatures", async () => {
   assert.equal((await openNote(both, byBoth)).signatures.filter((s) => s.verified).length, 2);
 
   const byEnoch = await TrustedKeys.fromTexts([v.enoch.verifierKey]);
-  await rejects(openNote(v.signedByPeter, byEnoch), "WEB_VERIFY_CHECKPOINT_UNTRUSTED", "only an unknown key signed");
+  await rejects(
+    openNote(v.signedByPeter, byEnoch),
+    "WEB_VERIFY_CHECKPOINT_UNTRUSTED",
+    "only an unknown key signed",
+  );
   await rejects(
     openNote(v.signedByPeter.replace("cryptography", "Cryptography"), byPeter),
     "WEB_VERIFY_CHECKPOINT_SIGNATURE_INVALID",
@@ -77,8 +83,16 @@ test("reference signed-note vectors: keys, ids, signatures", async () => {
   );
   await rejects(openNote(v.text, byPeter), "WEB_VERIFY_MALFORMED", "no signature block");
   await rejects(openNote(v.signedByPeter.slice(0, -1), byPeter), "WEB_VERIFY_MALFORMED", "no final newline");
-  await rejects(openNote(v.signedByPeter.replace("\u2014", "-"), byPeter), "WEB_VERIFY_MALFORMED", "no em dash");
-  await rejects(openNote("a\u0007b\n\n" + v.peterSignatureLine, byPeter), "WEB_VERIFY_MALFORMED", "control char");
+  await rejects(
+    openNote(v.signedByPeter.replace("\u2014", "-"), byPeter),
+    "WEB_VERIFY_MALFORMED",
+    "no em dash",
+  );
+  await rejects(
+    openNote("a\u0007b\n\n" + v.peterSignatureLine, byPeter),
+    "WEB_VERIFY_MALFORMED",
+    "control char",
+  );
 });
 
 test("real Go checksum database checkpoints and the C2SP example open and parse", async () => {
@@ -99,7 +113,11 @@ test("real Go checksum database checkpoints and the C2SP example open and parse"
   const ex = parseCheckpoint(v.c2spExample.note.slice(0, v.c2spExample.note.indexOf("\n\n") + 1));
   assert.equal(ex.origin, v.c2spExample.origin);
   assert.equal(ex.size, v.c2spExample.size);
-  assert.throws(() => parseCheckpoint("o\n01\n" + v.c2spExample.rootHash + "\n"), WebVerifyError, "leading zero");
+  assert.throws(
+    () => parseCheckpoint("o\n01\n" + v.c2spExample.rootHash + "\n"),
+    WebVerifyError,
+    "leading zero",
+  );
   assert.throws(() => parseCheckpoint("o\n1\nAAAA\n"), WebVerifyError, "short root");
 });
 
@@ -135,7 +153,11 @@ test("the 8-leaf reference tree: every listed proof verifies; corrupted ones do 
     if (proof.length > 0) {
       const bad = proof.map((p) => p.slice());
       bad[bad.length - 1]![31]! ^= 0x80;
-      await rejects(verifyInclusion(c.leafIndex, c.treeSize, leaf, bad, root), "WEB_VERIFY_INCLUSION_FAILED", "bit");
+      await rejects(
+        verifyInclusion(c.leafIndex, c.treeSize, leaf, bad, root),
+        "WEB_VERIFY_INCLUSION_FAILED",
+        "bit",
+      );
       await rejects(
         verifyInclusion(c.leafIndex, c.treeSize, leaf, proof.slice(1), root),
         "WEB_VERIFY_INCLUSION_FAILED",
@@ -153,8 +175,16 @@ test("the 8-leaf reference tree: every listed proof verifies; corrupted ones do 
     const [r1, r2] = [roots[c.size1 - 1]!, roots[c.size2 - 1]!];
     await verifyConsistency(c.size1, c.size2, r1, r2, proof);
     if (c.size1 !== c.size2) {
-      await rejects(verifyConsistency(c.size1, c.size2, r2, r1, proof), "WEB_VERIFY_CONSISTENCY_FAILED", "swapped");
-      await rejects(verifyConsistency(c.size2, c.size1, r2, r1, proof), "WEB_VERIFY_CONSISTENCY_FAILED", "sizes");
+      await rejects(
+        verifyConsistency(c.size1, c.size2, r2, r1, proof),
+        "WEB_VERIFY_CONSISTENCY_FAILED",
+        "swapped",
+      );
+      await rejects(
+        verifyConsistency(c.size2, c.size1, r2, r1, proof),
+        "WEB_VERIFY_CONSISTENCY_FAILED",
+        "sizes",
+      );
     }
   }
   await verifyConsistency(0, 8, fromHex(v.emptyTreeHash), roots[7]!, []);

@@ -28,7 +28,10 @@ function previousOf(payloadJson: unknown): string | null | undefined {
  * Verifies each receipt (in generation order) and the previous_record_sha256 links.
  * Never throws for bad input.
  */
-export async function verifyGenerationChain(receipts: readonly unknown[], keys: TrustedKeys): Promise<ChainReport> {
+export async function verifyGenerationChain(
+  receipts: readonly unknown[],
+  keys: TrustedKeys,
+): Promise<ChainReport> {
   const total = receipts.length;
   let previous: string | null = null;
   for (let i = 0; i < total; i++) {
@@ -56,5 +59,10 @@ export async function verifyGenerationChain(receipts: readonly unknown[], keys: 
     }
     previous = toHex(await sha256(report.receipt!.envelope.payload));
   }
-  return { ok: true, verified: total, total, detail: `${total} receipts verified; every step names the one before` };
+  return {
+    ok: true,
+    verified: total,
+    total,
+    detail: `${total} receipts verified; every step names the one before`,
+  };
 }

@@ -21,7 +21,8 @@ export interface ConsistencyReport {
  * @throws {WebVerifyError} WEB_VERIFY_MALFORMED
  */
 export function parseProofHashes(value: unknown): Bytes[] {
-  if (!Array.isArray(value) || value.length > 128) throw malformed("proof must be a list of at most 128 hashes");
+  if (!Array.isArray(value) || value.length > 128)
+    throw malformed("proof must be a list of at most 128 hashes");
   return value.map((h: unknown, i) => fromBase64(h, `proof[${i}]`));
 }
 
@@ -42,7 +43,10 @@ export async function verifyCheckpointConsistency(
     const a = report.older.checkpoint;
     const b = report.newer.checkpoint;
     if (a.origin !== b.origin) {
-      throw new WebVerifyError("WEB_VERIFY_CHECKPOINT_MISMATCH", "the two checkpoints are from different logs");
+      throw new WebVerifyError(
+        "WEB_VERIFY_CHECKPOINT_MISMATCH",
+        "the two checkpoints are from different logs",
+      );
     }
     await verifyConsistency(a.size, b.size, a.rootHash, b.rootHash, parseProofHashes(proof));
     report.ok = true;

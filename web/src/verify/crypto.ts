@@ -38,14 +38,20 @@ export async function importEd25519PublicKey(raw: Uint8Array): Promise<CryptoKey
   } catch (cause) {
     const name = cause instanceof Error ? cause.name : "";
     if (name === "NotSupportedError") {
-      throw new WebVerifyError("WEB_VERIFY_UNSUPPORTED", "this browser's WebCrypto has no Ed25519", { cause });
+      throw new WebVerifyError("WEB_VERIFY_UNSUPPORTED", "this browser's WebCrypto has no Ed25519", {
+        cause,
+      });
     }
     throw new WebVerifyError("WEB_VERIFY_KEY_INVALID", "the Ed25519 public key was refused", { cause });
   }
 }
 
 /** True when `signature` is a valid Ed25519 signature of `message` under `key`. */
-export async function ed25519Verify(key: CryptoKey, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+export async function ed25519Verify(
+  key: CryptoKey,
+  signature: Uint8Array,
+  message: Uint8Array,
+): Promise<boolean> {
   if (signature.length !== ED25519_SIGNATURE_LENGTH) return false;
   try {
     return await subtle().verify({ name: "Ed25519" }, key, copyBytes(signature), copyBytes(message));

@@ -50,7 +50,8 @@ export function parseEnvelope(value: unknown): ParsedEnvelope {
   }
   const sigs = signatures.map((s: unknown, i) => {
     if (!isObject(s)) throw malformed(`signatures[${i}] must be an object`);
-    if (s.keyid !== undefined && typeof s.keyid !== "string") throw malformed(`signatures[${i}].keyid must be text`);
+    if (s.keyid !== undefined && typeof s.keyid !== "string")
+      throw malformed(`signatures[${i}].keyid must be text`);
     return { keyid: s.keyid as string | undefined, sig: decodeDsseBase64(s.sig, `signatures[${i}].sig`) };
   });
   return { payloadType, payload: decodeDsseBase64(payload, "envelope payload"), signatures: sigs };
@@ -71,5 +72,8 @@ export async function verifyEnvelope(envelope: ParsedEnvelope, keys: TrustedKeys
       if (await ed25519Verify(key.cryptoKey, sig, message)) return key;
     }
   }
-  throw new WebVerifyError("WEB_VERIFY_ENVELOPE_SIGNATURE_INVALID", "no envelope signature verifies with a trusted key");
+  throw new WebVerifyError(
+    "WEB_VERIFY_ENVELOPE_SIGNATURE_INVALID",
+    "no envelope signature verifies with a trusted key",
+  );
 }

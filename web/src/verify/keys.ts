@@ -68,7 +68,8 @@ export async function parseVerifierKey(text: string): Promise<TrustedKey> {
   } catch {
     throw invalid("key is not canonical base64");
   }
-  if (encoded.length === 0 || encoded[0] !== ALG_ED25519) throw invalid("not an Ed25519 key (algorithm byte 0x01)");
+  if (encoded.length === 0 || encoded[0] !== ALG_ED25519)
+    throw invalid("not an Ed25519 key (algorithm byte 0x01)");
   if (encoded.length !== 33) throw invalid("an Ed25519 key has 32 bytes");
   const keyHash = await computeKeyHash(name, encoded);
   if (keyHash !== parseInt(hash16, 16)) throw invalid("key id is not the hash of name and key");

@@ -54,7 +54,8 @@ export async function rootFromInclusionProof(
   proof: readonly Uint8Array[],
 ): Promise<Bytes> {
   const fail = (why: string) => new WebVerifyError("WEB_VERIFY_INCLUSION_FAILED", why);
-  if (!isCount(index) || !isCount(size) || index >= size) throw fail("leaf index must be below the tree size");
+  if (!isCount(index) || !isCount(size) || index >= size)
+    throw fail("leaf index must be below the tree size");
   checkHashes("inclusion proof", [leaf, ...proof], "WEB_VERIFY_INCLUSION_FAILED");
   let fn = index;
   let sn = size - 1;
@@ -91,7 +92,10 @@ export async function verifyInclusion(
 ): Promise<void> {
   const computed = await rootFromInclusionProof(index, size, leaf, proof);
   if (root.length !== HASH_SIZE || !bytesEqual(computed, root)) {
-    throw new WebVerifyError("WEB_VERIFY_INCLUSION_FAILED", "inclusion proof does not lead to the checkpoint's root");
+    throw new WebVerifyError(
+      "WEB_VERIFY_INCLUSION_FAILED",
+      "inclusion proof does not lead to the checkpoint's root",
+    );
   }
 }
 
@@ -108,7 +112,8 @@ export async function verifyConsistency(
   proof: readonly Uint8Array[],
 ): Promise<void> {
   const fail = (why: string) => new WebVerifyError("WEB_VERIFY_CONSISTENCY_FAILED", why);
-  if (!isCount(size1) || !isCount(size2) || size1 > size2) throw fail("the first tree must not be larger than the second");
+  if (!isCount(size1) || !isCount(size2) || size1 > size2)
+    throw fail("the first tree must not be larger than the second");
   checkHashes("consistency proof", [root1, root2, ...proof], "WEB_VERIFY_CONSISTENCY_FAILED");
   if (size1 === size2) {
     if (proof.length !== 0) throw fail("trees of equal size need an empty proof");

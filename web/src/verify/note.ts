@@ -36,7 +36,8 @@ export interface OpenedNote {
  */
 export async function openNote(note: string, keys: TrustedKeys): Promise<OpenedNote> {
   if (typeof note !== "string") throw malformed("a signed note must be text");
-  if (!isWellFormed(note) || CONTROL.test(note)) throw malformed("note has control characters or invalid text");
+  if (!isWellFormed(note) || CONTROL.test(note))
+    throw malformed("note has control characters or invalid text");
   const split = note.lastIndexOf("\n\n");
   if (split < 0) throw malformed("note has no blank line before its signatures");
   const text = note.slice(0, split + 1);
@@ -49,12 +50,14 @@ export async function openNote(note: string, keys: TrustedKeys): Promise<OpenedN
   const signatures: NoteSignatureLine[] = [];
   const checked = new Set<string>();
   for (const line of lines) {
-    if (!line.startsWith(SIGNATURE_PREFIX)) throw malformed("a note signature line must start with an em dash");
+    if (!line.startsWith(SIGNATURE_PREFIX))
+      throw malformed("a note signature line must start with an em dash");
     const body = line.slice(SIGNATURE_PREFIX.length);
     const space = body.indexOf(" ");
     const name = space < 0 ? body : body.slice(0, space);
     const b64 = space < 0 ? "" : body.slice(space + 1);
-    if (!isValidKeyName(name) || b64 === "") throw malformed("note signature line has a bad key name or no signature");
+    if (!isValidKeyName(name) || b64 === "")
+      throw malformed("note signature line has a bad key name or no signature");
     const raw = fromBase64(b64, "note signature");
     if (raw.length < 5) throw malformed("note signature is too short");
     const keyHash = ((raw[0]! << 24) | (raw[1]! << 16) | (raw[2]! << 8) | raw[3]!) >>> 0;
@@ -68,13 +71,19 @@ export async function openNote(note: string, keys: TrustedKeys): Promise<OpenedN
     if (checked.has(keyId)) continue;
     checked.add(keyId);
     if (!(await ed25519Verify(key.cryptoKey, raw.subarray(4), message))) {
-      throw new WebVerifyError("WEB_VERIFY_CHECKPOINT_SIGNATURE_INVALID", `signature by ${keyId} does not verify`);
+      throw new WebVerifyError(
+        "WEB_VERIFY_CHECKPOINT_SIGNATURE_INVALID",
+        `signature by ${keyId} does not verify`,
+      );
     }
     signatures.push({ name, keyHash, keyId, verified: true });
   }
   if (checked.size === 0) {
     const names = signatures.map((s) => s.keyId).join(", ");
-    throw new WebVerifyError("WEB_VERIFY_CHECKPOINT_UNTRUSTED", `no trusted key signed the note (signed by: ${names})`);
+    throw new WebVerifyError(
+      "WEB_VERIFY_CHECKPOINT_UNTRUSTED",
+      `no trusted key signed the note (signed by: ${names})`,
+    );
   }
   return { text, signatures };
 }

@@ -52,7 +52,8 @@ export function parseReceipt(input: unknown): ParsedReceipt {
   const { envelope, log } = value;
   if (!isObject(log)) throw malformed("receipt.log must be an object");
   const { origin, index, tree_size: treeSize, checkpoint, inclusion_proof: proof } = log;
-  if (typeof origin !== "string" || origin === "") throw malformed("receipt.log.origin must be non-empty text");
+  if (typeof origin !== "string" || origin === "")
+    throw malformed("receipt.log.origin must be non-empty text");
   if (typeof index !== "number" || !Number.isSafeInteger(index) || index < 0) {
     throw malformed("receipt.log.index must be a non-negative integer");
   }

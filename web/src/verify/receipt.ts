@@ -16,7 +16,13 @@ import type { TrustedKeys } from "./keys.js";
 import { leafHash, verifyInclusion } from "./merkle.js";
 import { parseJsonStrict, parseReceipt, type ParsedReceipt } from "./parse-receipt.js";
 
-export const RECEIPT_STEPS = ["parse", "checkpoint-signature", "envelope-signature", "leaf-hash", "inclusion"] as const;
+export const RECEIPT_STEPS = [
+  "parse",
+  "checkpoint-signature",
+  "envelope-signature",
+  "leaf-hash",
+  "inclusion",
+] as const;
 export type ReceiptStep = (typeof RECEIPT_STEPS)[number];
 
 export const STEP_TITLES: Record<ReceiptStep, string> = {

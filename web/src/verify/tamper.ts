@@ -7,7 +7,12 @@ import { fromBase64, toBase64 } from "./bytes.js";
 import { malformed } from "./errors.js";
 import type { ReceiptStep } from "./receipt.js";
 
-export const TAMPER_TARGETS = ["payload", "envelope-signature", "inclusion-proof", "checkpoint-root"] as const;
+export const TAMPER_TARGETS = [
+  "payload",
+  "envelope-signature",
+  "inclusion-proof",
+  "checkpoint-root",
+] as const;
 export type TamperTarget = (typeof TAMPER_TARGETS)[number];
 
 export const TAMPER_INFO: Record<TamperTarget, { label: string; failsAt: ReceiptStep }> = {
