@@ -3,7 +3,7 @@
 
     run_clis.py '[["export.py", "--random", ...], ["make_vectors.py", ...]]'
 
-Each entry is a script of reference/ and its arguments; its main() is called in order.
+Each entry is a script of reference/ (or perturb_model.py of reference/tests) and its arguments; its main() is called in order.
 Stops at the first non-zero status and exits with it. Used by test/reference.
 """
 
@@ -15,8 +15,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-_SCRIPTS = {"export.py": "export", "make_vectors.py": "make_vectors", "compare.py": "compare"}
+_SCRIPTS = {
+    "export.py": "export",
+    "make_vectors.py": "make_vectors",
+    "compare.py": "compare",
+    "perturb_model.py": "perturb_model",
+}
 
 
 def main() -> int:

@@ -19,8 +19,9 @@ export interface ForwardPass {
   raw: ComputeRecord["input"]["raw"];
   feeds: InputTensor[];
   retainedInputSha256: string | null;
-  output: OutputTensor;
-  outputBlobSha256: string | null;
+  outputs: OutputTensor[];
+  /** Content addresses of kept output bytes, by output name. */
+  outputBlobs: ReadonlyMap<string, string>;
   /** Unix ms at the start of session.run (KO42 binds this instant). */
   startedAtMs: number;
   operators: Operator[];
@@ -62,14 +63,14 @@ export function buildComputeRecord(pass: ForwardPass): ComputeRecord {
     },
     input_sha256: inputCommitment(input),
     input,
-    output: {
-      name: pass.output.name,
-      dtype: pass.output.dtype,
-      shape: [...pass.output.shape],
-      sha256: tensorDigest(pass.output.dtype, pass.output.shape, pass.output.data),
-      values: inlineValues(pass.output),
-      blob_sha256: pass.outputBlobSha256,
-    },
+    outputs: pass.outputs.map((o) => ({
+      name: o.name,
+      dtype: o.dtype,
+      shape: [...o.shape],
+      sha256: tensorDigest(o.dtype, o.shape, o.data),
+      values: inlineValues(o),
+      blob_sha256: pass.outputBlobs.get(o.name) ?? null,
+    })),
     zeqond: pulse.zeqond,
     zeqond_index: pulse.zeqondIndex,
     phase_at_inference: pulse.phase,

@@ -6,7 +6,13 @@
  * goes to the worker free soonest; this call starts when the first worker frees after them.
  */
 import { latencyAt, memoryAt } from "./budgets.js";
-import type { Admission, LatencyCoefficients, MemoryCoefficients, Operator, PredictionSource } from "./types.js";
+import type {
+  Admission,
+  LatencyCoefficients,
+  MemoryCoefficients,
+  Operator,
+  PredictionSource,
+} from "./types.js";
 
 export interface LoadSnapshot {
   /** Per worker able to take work: predicted ms until its current call ends (0 when idle). */
@@ -60,7 +66,11 @@ export function decideAdmission(input: AdmissionInput): Admission {
     memoryFrom: input.memoryFrom,
     retryAfterMs: null,
   };
-  const refuse = (code: NonNullable<Admission["code"]>, reason: string, retryAfterMs: number | null = null): Admission => ({
+  const refuse = (
+    code: NonNullable<Admission["code"]>,
+    reason: string,
+    retryAfterMs: number | null = null,
+  ): Admission => ({
     ...base,
     admitted: false,
     code,
@@ -68,16 +78,28 @@ export function decideAdmission(input: AdmissionInput): Admission {
     retryAfterMs,
   });
 
-  if (cs43 && input.latencyBudget === null) return refuse("INFER_BUDGET_MISSING", "CS43 was asked but the model has no latency budget");
-  if (cs44 && input.memoryBudget === null) return refuse("INFER_BUDGET_MISSING", "CS44 was asked but the model has no memory budget");
+  if (cs43 && input.latencyBudget === null)
+    return refuse("INFER_BUDGET_MISSING", "CS43 was asked but the model has no latency budget");
+  if (cs44 && input.memoryBudget === null)
+    return refuse("INFER_BUDGET_MISSING", "CS44 was asked but the model has no memory budget");
   if (budgetBytes !== null && predictedBytes !== null && predictedBytes > budgetBytes) {
-    return refuse("INFER_MEMORY_BUDGET", `predicted working memory ${predictedBytes} B for n=${n} exceeds the CS44 budget ${budgetBytes} B`);
+    return refuse(
+      "INFER_MEMORY_BUDGET",
+      `predicted working memory ${predictedBytes} B for n=${n} exceeds the CS44 budget ${budgetBytes} B`,
+    );
   }
   if (budgetMs !== null && predictedRunMs !== null && predictedRunMs > budgetMs) {
-    return refuse("INFER_LATENCY_BUDGET", `predicted run time ${predictedRunMs.toFixed(2)} ms for n=${n} exceeds the CS43 budget ${budgetMs.toFixed(2)} ms`);
+    return refuse(
+      "INFER_LATENCY_BUDGET",
+      `predicted run time ${predictedRunMs.toFixed(2)} ms for n=${n} exceeds the CS43 budget ${budgetMs.toFixed(2)} ms`,
+    );
   }
   if (input.load.queuedMs.length >= input.load.maxQueue) {
-    return refuse("INFER_OVERLOADED", `the queue is full (${input.load.queuedMs.length} calls)`, Math.max(1, Math.ceil(predictedWaitMs)));
+    return refuse(
+      "INFER_OVERLOADED",
+      `the queue is full (${input.load.queuedMs.length} calls)`,
+      Math.max(1, Math.ceil(predictedWaitMs)),
+    );
   }
   if (budgetMs !== null && predictedWaitMs + (predictedRunMs ?? 0) > budgetMs) {
     const excess = predictedWaitMs + (predictedRunMs ?? 0) - budgetMs;

@@ -54,7 +54,10 @@ function checkSamples(samples: readonly { n: number; value: number }[], what: st
   if (samples.length === 0) throw new InferenceError("INFER_CALIBRATION_FAILED", `no ${what} samples to fit`);
   for (const s of samples) {
     if (!Number.isFinite(s.n) || s.n < 0 || !Number.isFinite(s.value) || s.value < 0) {
-      throw new InferenceError("INFER_CALIBRATION_FAILED", `${what} sample (n=${s.n}, ${s.value}) is not finite and non-negative`);
+      throw new InferenceError(
+        "INFER_CALIBRATION_FAILED",
+        `${what} sample (n=${s.n}, ${s.value}) is not finite and non-negative`,
+      );
     }
   }
 }
@@ -84,12 +87,20 @@ export function fitMemoryEnvelope(samples: readonly { n: number; bytes: number }
 }
 
 /** Budget from a fitted cost: every coefficient scaled by (1 + margin), plus a constant slack. */
-export function latencyBudgetFrom(cost: LatencyCoefficients, margin: number, slackMs: number): LatencyCoefficients {
+export function latencyBudgetFrom(
+  cost: LatencyCoefficients,
+  margin: number,
+  slackMs: number,
+): LatencyCoefficients {
   return { a: cost.a * (1 + margin) + slackMs, b: cost.b * (1 + margin) };
 }
 
 /** Memory budget from a fitted cost: scaled by (1 + margin), plus a constant slack in bytes. */
-export function memoryBudgetFrom(cost: MemoryCoefficients, margin: number, slackBytes: number): MemoryCoefficients {
+export function memoryBudgetFrom(
+  cost: MemoryCoefficients,
+  margin: number,
+  slackBytes: number,
+): MemoryCoefficients {
   return { c: Math.ceil(cost.c * (1 + margin) + slackBytes), d: cost.d * (1 + margin) };
 }
 
@@ -117,16 +128,25 @@ export function parseCoefficients(value: unknown, path: string): BudgetConfig & 
   const out: BudgetConfig = {};
   for (const key of Object.keys(obj)) {
     if (key !== "latencyMs" && key !== "memoryBytes") {
-      throw new InferenceError("INFER_OPTIONS_INVALID", `${path}.${key} is not a budget (latencyMs, memoryBytes)`);
+      throw new InferenceError(
+        "INFER_OPTIONS_INVALID",
+        `${path}.${key} is not a budget (latencyMs, memoryBytes)`,
+      );
     }
   }
   if (obj.latencyMs !== undefined) {
     const l = objectAt(obj.latencyMs, `${path}.latencyMs`);
-    out.latencyMs = { a: coefficient(l.a, `${path}.latencyMs.a`), b: coefficient(l.b, `${path}.latencyMs.b`) };
+    out.latencyMs = {
+      a: coefficient(l.a, `${path}.latencyMs.a`),
+      b: coefficient(l.b, `${path}.latencyMs.b`),
+    };
   }
   if (obj.memoryBytes !== undefined) {
     const m = objectAt(obj.memoryBytes, `${path}.memoryBytes`);
-    out.memoryBytes = { c: coefficient(m.c, `${path}.memoryBytes.c`), d: coefficient(m.d, `${path}.memoryBytes.d`) };
+    out.memoryBytes = {
+      c: coefficient(m.c, `${path}.memoryBytes.c`),
+      d: coefficient(m.d, `${path}.memoryBytes.d`),
+    };
   }
   return out;
 }

@@ -43,8 +43,17 @@ export interface ResolvedCalibration {
 
 function nonNegative(value: unknown, name: string, fallback: number, integer: boolean, max: number): number {
   if (value === undefined) return fallback;
-  const ok = typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= max && (!integer || Number.isSafeInteger(value));
-  if (!ok) throw new InferenceError("INFER_OPTIONS_INVALID", `${name} must be a ${integer ? "non-negative integer" : "non-negative number"} ≤ ${max}`);
+  const ok =
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    value <= max &&
+    (!integer || Number.isSafeInteger(value));
+  if (!ok)
+    throw new InferenceError(
+      "INFER_OPTIONS_INVALID",
+      `${name} must be a ${integer ? "non-negative integer" : "non-negative number"} ≤ ${max}`,
+    );
   return value as number;
 }
 
@@ -55,13 +64,20 @@ export function resolveCalibration(opts: CalibrationOptions): ResolvedCalibratio
   if (!Array.isArray(opts.sizes) || opts.sizes.length === 0 || opts.sizes.length > 64) {
     throw new InferenceError("INFER_OPTIONS_INVALID", "sizes must list 1 to 64 input sizes");
   }
-  if (typeof opts.feedsFor !== "function") throw new InferenceError("INFER_OPTIONS_INVALID", "feedsFor must be a function");
+  if (typeof opts.feedsFor !== "function")
+    throw new InferenceError("INFER_OPTIONS_INVALID", "feedsFor must be a function");
   return {
     sizes: opts.sizes.map((n, i) => nonNegative(n, `sizes[${i}]`, 0, true, Number.MAX_SAFE_INTEGER)),
     repeats: Math.max(1, nonNegative(opts.repeats, "repeats", 5, true, 1000)),
     margin: nonNegative(opts.margin, "margin", 0.5, false, 100),
     latencySlackMs: nonNegative(opts.latencySlackMs, "latencySlackMs", 5, false, 3_600_000),
-    memorySlackBytes: nonNegative(opts.memorySlackBytes, "memorySlackBytes", 8 * 2 ** 20, true, Number.MAX_SAFE_INTEGER),
+    memorySlackBytes: nonNegative(
+      opts.memorySlackBytes,
+      "memorySlackBytes",
+      8 * 2 ** 20,
+      true,
+      Number.MAX_SAFE_INTEGER,
+    ),
   };
 }
 
@@ -69,8 +85,13 @@ export function resolveCalibration(opts: CalibrationOptions): ResolvedCalibratio
  * Fits the worker's measurements.
  * @throws {InferenceError} INFER_CALIBRATION_FAILED
  */
-export function fitCalibration(samples: CalibrationSample[], method: MemoryMethod, opts: ResolvedCalibration): Calibration {
-  if (samples.length === 0) throw new InferenceError("INFER_CALIBRATION_FAILED", "calibration produced no samples");
+export function fitCalibration(
+  samples: CalibrationSample[],
+  method: MemoryMethod,
+  opts: ResolvedCalibration,
+): Calibration {
+  if (samples.length === 0)
+    throw new InferenceError("INFER_CALIBRATION_FAILED", "calibration produced no samples");
   const latencyMs = fitLatency(samples.map((s) => ({ n: s.n, ms: s.medianMs })));
   const memoryBytes = fitMemoryEnvelope(samples.map((s) => ({ n: s.n, bytes: s.coldBytes })));
   return {

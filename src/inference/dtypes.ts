@@ -4,7 +4,11 @@
  */
 import { TENSOR_DTYPES, type TensorData, type TensorDtype } from "../record/tensor-digest.js";
 
-type TypedArrayConstructor = { new (length: number): TensorData; readonly BYTES_PER_ELEMENT: number; readonly name: string };
+type TypedArrayConstructor = {
+  new (length: number): TensorData;
+  readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
+};
 
 const ARRAY_OF: Record<TensorDtype, TypedArrayConstructor> = {
   float32: Float32Array,

@@ -8,7 +8,12 @@ import { performance } from "node:perf_hooks";
 import { OPERATORS } from "../record/schema.js";
 import { decideAdmission } from "./admission.js";
 import { parseCoefficients } from "./budgets.js";
-import { fitCalibration, resolveCalibration, type Calibration, type CalibrationOptions } from "./calibrate.js";
+import {
+  fitCalibration,
+  resolveCalibration,
+  type Calibration,
+  type CalibrationOptions,
+} from "./calibrate.js";
 import { DeadlineExceededError, InferenceError } from "./errors.js";
 import { ObservedRuns } from "./observed-runs.js";
 import { WorkerPool } from "./pool.js";
@@ -42,10 +47,14 @@ interface ModelEntry {
 
 function checkOperators(value: unknown): Set<Operator> {
   if (value === undefined) return new Set();
-  if (!Array.isArray(value)) throw new InferenceError("INFER_OPERATOR_UNKNOWN", `operators must be a list of ${OPERATORS.join(", ")}`);
+  if (!Array.isArray(value))
+    throw new InferenceError("INFER_OPERATOR_UNKNOWN", `operators must be a list of ${OPERATORS.join(", ")}`);
   for (const op of value) {
     if (!(OPERATORS as readonly unknown[]).includes(op)) {
-      throw new InferenceError("INFER_OPERATOR_UNKNOWN", `unknown operator ${JSON.stringify(op)}; valid: ${OPERATORS.join(", ")}`);
+      throw new InferenceError(
+        "INFER_OPERATOR_UNKNOWN",
+        `unknown operator ${JSON.stringify(op)}; valid: ${OPERATORS.join(", ")}`,
+      );
     }
   }
   return new Set(value as Operator[]);
@@ -99,18 +108,38 @@ export class InferenceEngine {
       throw new InferenceError("INFER_OPTIONS_INVALID", "modelId must be a string of 1 to 256 characters");
     }
     if (this.models.has(modelId) || this.loading.has(modelId)) {
-      throw new InferenceError("INFER_MODEL_ALREADY_LOADED", `model ${modelId} is already loaded`, { modelId });
+      throw new InferenceError("INFER_MODEL_ALREADY_LOADED", `model ${modelId} is already loaded`, {
+        modelId,
+      });
     }
     const budgets = parseCoefficients(opts.budgets, "budgets");
     const configured = parseCoefficients(opts.cost, "cost");
     this.loading.add(modelId);
     try {
       const file = await stat(modelPath).catch((err: Error) => {
-        throw new InferenceError("INFER_MODEL_LOAD_FAILED", `cannot read ${modelPath}: ${err.message}`, { modelId }, { cause: err });
+        throw new InferenceError(
+          "INFER_MODEL_LOAD_FAILED",
+          `cannot read ${modelPath}: ${err.message}`,
+          { modelId },
+          { cause: err },
+        );
       });
       const loaded = await this.pool.load(modelId, modelPath);
-      const info: ModelInfo = { modelId, path: modelPath, ...loaded, fileBytes: file.size, budgets, cost: configured };
-      this.models.set(modelId, { info, budgets, configured, calibrated: {}, observed: new ObservedRuns(this.options.onlineWindow) });
+      const info: ModelInfo = {
+        modelId,
+        path: modelPath,
+        ...loaded,
+        fileBytes: file.size,
+        budgets,
+        cost: configured,
+      };
+      this.models.set(modelId, {
+        info,
+        budgets,
+        configured,
+        calibrated: {},
+        observed: new ObservedRuns(this.options.onlineWindow),
+      });
       return this.info(modelId);
     } finally {
       this.loading.delete(modelId);
@@ -120,7 +149,10 @@ export class InferenceEngine {
   /** Unloads a model; its queued calls reject with INFER_MODEL_NOT_LOADED. */
   async unload(modelId: string): Promise<void> {
     if (!this.models.delete(modelId)) return;
-    this.scheduler.dropQueued(modelId, new InferenceError("INFER_MODEL_NOT_LOADED", `model ${modelId} was unloaded`, { modelId }));
+    this.scheduler.dropQueued(
+      modelId,
+      new InferenceError("INFER_MODEL_NOT_LOADED", `model ${modelId} was unloaded`, { modelId }),
+    );
     await this.pool.unload(modelId);
   }
 
@@ -188,11 +220,20 @@ export class InferenceEngine {
     this.assertOpen();
     const entry = this.entry(modelId);
     const resolved = resolveCalibration(opts);
-    const sizes = resolved.sizes.map((n) => ({ n, feeds: checkFeeds(entry.info.inputs, opts.feedsFor(n)).tensors }));
-    const job = this.scheduler.submit(null, { kind: "calibrate", path: entry.info.path, sizes, repeats: resolved.repeats }, [], 0);
+    const sizes = resolved.sizes.map((n) => ({
+      n,
+      feeds: checkFeeds(entry.info.inputs, opts.feedsFor(n)).tensors,
+    }));
+    const job = this.scheduler.submit(
+      null,
+      { kind: "calibrate", path: entry.info.path, sizes, repeats: resolved.repeats },
+      [],
+      0,
+    );
     const { reply } = await job.done;
     if (reply.kind === "failed") throw new InferenceError(reply.code, reply.message, { modelId });
-    if (reply.kind !== "calibrated") throw new InferenceError("INFER_CALIBRATION_FAILED", `unexpected worker reply ${reply.kind}`);
+    if (reply.kind !== "calibrated")
+      throw new InferenceError("INFER_CALIBRATION_FAILED", `unexpected worker reply ${reply.kind}`);
     const calibration = fitCalibration(reply.samples, reply.method, resolved);
     entry.calibrated = calibration.cost;
     entry.budgets = {
@@ -206,15 +247,25 @@ export class InferenceEngine {
     return {
       queueDepth: this.scheduler.queueDepth,
       inFlight: this.scheduler.inFlight,
-      workers: { ready: this.pool.ready().length, configured: this.options.workers, restarts: this.pool.restarts },
+      workers: {
+        ready: this.pool.ready().length,
+        configured: this.options.workers,
+        restarts: this.pool.restarts,
+      },
     };
   }
 
-  /** Stops the workers; queued and running calls reject with INFER_ENGINE_CLOSED. */
+  /**
+   * Stops the workers. Queued calls reject with INFER_ENGINE_CLOSED; running calls finish
+   * first (a thread cannot be stopped inside onnxruntime without aborting the process).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.scheduler.dropQueued(null, new InferenceError("INFER_ENGINE_CLOSED", "the inference engine is closed"));
+    this.scheduler.dropQueued(
+      null,
+      new InferenceError("INFER_ENGINE_CLOSED", "the inference engine is closed"),
+    );
     await this.pool.close();
   }
 
@@ -225,7 +276,10 @@ export class InferenceEngine {
 
   private entry(modelId: string): ModelEntry {
     const entry = this.models.get(modelId);
-    if (entry === undefined) throw new InferenceError("INFER_MODEL_NOT_LOADED", `model ${JSON.stringify(modelId)} is not loaded`, { modelId });
+    if (entry === undefined)
+      throw new InferenceError("INFER_MODEL_NOT_LOADED", `model ${JSON.stringify(modelId)} is not loaded`, {
+        modelId,
+      });
     return entry;
   }
 
@@ -268,14 +322,23 @@ export class InferenceEngine {
     const outcome = job.done.then(finish);
     outcome.catch(() => {}); // observed through the returned promise or the error's `late`
     return new Promise<RunResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const late = new InferenceError("INFER_DEADLINE_EXCEEDED", `${modelId}: the deadline passed while queued`, { modelId });
-        const wasQueued = this.scheduler.cancel(job, late);
-        const message = wasQueued
-          ? `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed before a worker was free; it did not run`
-          : `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed while running; the run finishes in the worker`;
-        reject(new DeadlineExceededError(message, budgetMs, !wasQueued, wasQueued ? null : outcome, { modelId }));
-      }, Math.max(0, deadlineAt - performance.now()));
+      const timer = setTimeout(
+        () => {
+          const late = new InferenceError(
+            "INFER_DEADLINE_EXCEEDED",
+            `${modelId}: the deadline passed while queued`,
+            { modelId },
+          );
+          const wasQueued = this.scheduler.cancel(job, late);
+          const message = wasQueued
+            ? `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed before a worker was free; it did not run`
+            : `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed while running; the run finishes in the worker`;
+          reject(
+            new DeadlineExceededError(message, budgetMs, !wasQueued, wasQueued ? null : outcome, { modelId }),
+          );
+        },
+        Math.max(0, deadlineAt - performance.now()),
+      );
       outcome.then(
         (result) => {
           clearTimeout(timer);

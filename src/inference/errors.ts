@@ -61,7 +61,12 @@ export class InferenceError extends ZeqError<InferenceErrorCode> {
   readonly retryAfterMs: number | undefined;
   readonly modelId: string | undefined;
 
-  constructor(code: InferenceErrorCode, message: string, details: InferenceErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: InferenceErrorCode,
+    message: string,
+    details: InferenceErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options);
     this.input = details.input;
     this.retryAfterMs = details.retryAfterMs;

@@ -24,8 +24,21 @@
  * each number is measured, how admission predicts, and what happens at the deadline).
  */
 export { InferenceEngine } from "./engine.js";
-export { DeadlineExceededError, InferenceError, type InferenceErrorCode, type InferenceErrorDetails } from "./errors.js";
-export { latencyAt, memoryAt, fitLatency, fitMemoryEnvelope, latencyBudgetFrom, memoryBudgetFrom, parseCoefficients } from "./budgets.js";
+export {
+  DeadlineExceededError,
+  InferenceError,
+  type InferenceErrorCode,
+  type InferenceErrorDetails,
+} from "./errors.js";
+export {
+  latencyAt,
+  memoryAt,
+  fitLatency,
+  fitMemoryEnvelope,
+  latencyBudgetFrom,
+  memoryBudgetFrom,
+  parseCoefficients,
+} from "./budgets.js";
 export { decideAdmission, predictWaitMs, type AdmissionInput, type LoadSnapshot } from "./admission.js";
 export type { Calibration, CalibrationOptions } from "./calibrate.js";
 export type { CalibrationSample } from "./protocol.js";

@@ -19,7 +19,10 @@ export interface LoadedModel {
 
 function errorOf(reply: Reply, modelId: string): InferenceError | null {
   if (reply.kind !== "failed") return null;
-  return new InferenceError(reply.code, reply.message, { modelId, ...(reply.input === undefined ? {} : { input: reply.input }) });
+  return new InferenceError(reply.code, reply.message, {
+    modelId,
+    ...(reply.input === undefined ? {} : { input: reply.input }),
+  });
 }
 
 export class WorkerPool {
@@ -61,7 +64,8 @@ export class WorkerPool {
   /** Workers that are up and hold `modelId` (any model when null). */
   ready(modelId: string | null = null): WorkerHandle[] {
     return this.slots.filter(
-      (h): h is WorkerHandle => h !== null && h.state === "ready" && h.serving && (modelId === null || h.models.has(modelId)),
+      (h): h is WorkerHandle =>
+        h !== null && h.state === "ready" && h.serving && (modelId === null || h.models.has(modelId)),
     );
   }
 
@@ -76,7 +80,8 @@ export class WorkerPool {
   async load(modelId: string, path: string): Promise<LoadedModel> {
     const targets = this.ready();
     // A replacement still starting loads the model itself from `paths` (see reload).
-    if (targets.length === 0) throw new InferenceError("INFER_WORKER_CRASHED", "no inference worker is running");
+    if (targets.length === 0)
+      throw new InferenceError("INFER_WORKER_CRASHED", "no inference worker is running");
     this.paths.set(modelId, path);
     const replies = await Promise.allSettled(targets.map((h) => this.loadInto(h, modelId, path)));
     const failure = replies.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -112,7 +117,8 @@ export class WorkerPool {
     const reply = await handle.request({ kind: "load", modelId, path });
     const err = errorOf(reply, modelId);
     if (err !== null) throw err;
-    if (reply.kind !== "loaded") throw new InferenceError("INFER_MODEL_LOAD_FAILED", `unexpected worker reply ${reply.kind}`);
+    if (reply.kind !== "loaded")
+      throw new InferenceError("INFER_MODEL_LOAD_FAILED", `unexpected worker reply ${reply.kind}`);
     handle.models.add(modelId);
     return { inputs: reply.inputs, outputs: reply.outputs, residentBytes: reply.residentBytes };
   }

@@ -29,6 +29,8 @@ export type Request =
   | { kind: "unload"; id: number; modelId: string }
   | { kind: "run"; id: number; modelId: string; feeds: WireTensor[] }
   | { kind: "calibrate"; id: number; path: string; sizes: CalibrationSize[]; repeats: number }
+  /** Release every session before the thread is terminated. */
+  | { kind: "shutdown"; id: number }
   /** Test hook: the worker dies as if from an uncaught error. */
   | { kind: "crash"; id: number };
 

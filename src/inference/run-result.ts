@@ -18,9 +18,13 @@ export function buildRunResult(
 ): RunResult {
   const { reply } = outcome;
   if (reply.kind === "failed") {
-    throw new InferenceError(reply.code, reply.message, { modelId, ...(reply.input === undefined ? {} : { input: reply.input }) });
+    throw new InferenceError(reply.code, reply.message, {
+      modelId,
+      ...(reply.input === undefined ? {} : { input: reply.input }),
+    });
   }
-  if (reply.kind !== "ran") throw new InferenceError("INFER_RUN_FAILED", `unexpected worker reply ${reply.kind}`, { modelId });
+  if (reply.kind !== "ran")
+    throw new InferenceError("INFER_RUN_FAILED", `unexpected worker reply ${reply.kind}`, { modelId });
   const outputs: Record<string, TensorValue> = {};
   for (const t of reply.outputs) outputs[t.name] = { dtype: t.dtype, dims: t.dims, data: t.data };
   const totalMs = outcome.finishedAt - admittedAt;

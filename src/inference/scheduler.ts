@@ -54,7 +54,17 @@ export class Scheduler {
       resolve = res;
       reject = rej;
     });
-    const entry: Entry = { modelId, request, transfer, predictedMs, done, dispatchedAt: null, worker: null, resolve, reject };
+    const entry: Entry = {
+      modelId,
+      request,
+      transfer,
+      predictedMs,
+      done,
+      dispatchedAt: null,
+      worker: null,
+      resolve,
+      reject,
+    };
     this.queue.push(entry);
     this.dispatch();
     return entry;
@@ -81,9 +91,14 @@ export class Scheduler {
     const remaining = new Map<WorkerHandle, number>(ready.map((h) => [h, 0]));
     for (const job of this.running) {
       const worker = ready.find((h) => h.index === job.worker);
-      if (worker !== undefined) remaining.set(worker, Math.max(0, job.predictedMs - (now - (job.dispatchedAt ?? now))));
+      if (worker !== undefined)
+        remaining.set(worker, Math.max(0, job.predictedMs - (now - (job.dispatchedAt ?? now))));
     }
-    return { workerFreeInMs: [...remaining.values()], queuedMs: this.queue.map((j) => j.predictedMs), maxQueue: this.maxQueue };
+    return {
+      workerFreeInMs: [...remaining.values()],
+      queuedMs: this.queue.map((j) => j.predictedMs),
+      maxQueue: this.maxQueue,
+    };
   }
 
   get queueDepth(): number {
@@ -95,7 +110,7 @@ export class Scheduler {
   }
 
   private dispatch(): void {
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const entry = this.queue[i]!;
       const worker = this.pool.ready(entry.modelId).find((h) => !h.busy);
       if (worker === undefined) {

@@ -50,7 +50,10 @@ export function resolveOptions(opts: EngineOptions = {}): ResolvedOptions {
   const s = opts.session ?? {};
   const level = s.graphOptimizationLevel ?? "all";
   if (!LEVELS.includes(level)) {
-    throw new InferenceError("INFER_OPTIONS_INVALID", `session.graphOptimizationLevel must be one of ${LEVELS.join(", ")}`);
+    throw new InferenceError(
+      "INFER_OPTIONS_INVALID",
+      `session.graphOptimizationLevel must be one of ${LEVELS.join(", ")}`,
+    );
   }
   if (s.executionProvider !== undefined && s.executionProvider !== "cpu") {
     throw new InferenceError("INFER_OPTIONS_INVALID", `session.executionProvider must be "cpu"`);

@@ -12,17 +12,16 @@ import type { SessionSettings } from "./types.js";
 type Unnumbered<R> = R extends { id: number } ? Omit<R, "id"> : never;
 export type WorkerRequest = Unnumbered<Request>;
 
-// Runs first in the thread. From source the entry is TypeScript: register tsx in this thread
-// (hooks from the parent's --import do not reach a worker's first module on Node 20).
+// Runs first in the thread, as a script or as a module (a parent's --input-type decides), so
+// it uses dynamic import only. From source the entry is TypeScript: register tsx in this
+// thread (hooks from the parent's --import do not reach a worker's first module on Node 20).
 const BOOTSTRAP = `
-const { workerData } = require("node:worker_threads");
-(async () => {
-  if (workerData.tsxApi) {
-    const { register } = await import(workerData.tsxApi);
-    register();
-  }
-  await import(workerData.entry);
-})().catch((err) => { setImmediate(() => { throw err; }); });
+import("node:worker_threads")
+  .then(async ({ workerData }) => {
+    if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
+    await import(workerData.entry);
+  })
+  .catch((err) => { setImmediate(() => { throw err; }); });
 `;
 
 function workerEntry(): { entry: string; tsxApi: string | null } {
@@ -34,6 +33,8 @@ function workerEntry(): { entry: string; tsxApi: string | null } {
 interface Waiter {
   resolve(reply: Reply): void;
   reject(err: Error): void;
+  /** Settles when the request does, either way. */
+  settled: Promise<unknown>;
 }
 
 export class WorkerHandle {
@@ -87,11 +88,23 @@ export class WorkerHandle {
         const cause = this.lastError ?? new Error(`worker exited with code ${exitCode}`);
         const err = this.stopping
           ? new InferenceError("INFER_ENGINE_CLOSED", "the inference engine is closed")
-          : new InferenceError("INFER_WORKER_CRASHED", `inference worker ${index} died: ${cause.message}`, {}, { cause });
+          : new InferenceError(
+              "INFER_WORKER_CRASHED",
+              `inference worker ${index} died: ${cause.message}`,
+              {},
+              { cause },
+            );
         for (const waiter of this.pending.values()) waiter.reject(err);
         this.pending.clear();
         if (wasStarting) {
-          reject(new InferenceError("INFER_WORKER_START_FAILED", `inference worker ${index} failed to start: ${cause.message}`, {}, { cause }));
+          reject(
+            new InferenceError(
+              "INFER_WORKER_START_FAILED",
+              `inference worker ${index} failed to start: ${cause.message}`,
+              {},
+              { cause },
+            ),
+          );
         }
         if (!this.stopping) this.onDeath(this, cause);
       });
@@ -108,24 +121,47 @@ export class WorkerHandle {
   /** Sends a request; resolves with its reply (a "failed" reply too), rejects if the worker dies. */
   request(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.state === "dead") {
-      return Promise.reject(new InferenceError("INFER_WORKER_CRASHED", `inference worker ${this.index} is not running`));
+      return Promise.reject(
+        new InferenceError("INFER_WORKER_CRASHED", `inference worker ${this.index} is not running`),
+      );
     }
     const id = this.nextId++;
+    let settle!: () => void;
+    const settled = new Promise<void>((r) => (settle = r));
     return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const done =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          settle();
+          f(v);
+        };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject), settled });
       try {
         this.worker.postMessage({ ...req, id }, transfer);
       } catch (err) {
         this.pending.delete(id);
-        reject(new InferenceError("INFER_INPUT_DATA", `cannot send the inputs to the worker: ${(err as Error).message}`, {}, { cause: err }));
+        reject(
+          new InferenceError(
+            "INFER_INPUT_DATA",
+            `cannot send the inputs to the worker: ${(err as Error).message}`,
+            {},
+            { cause: err },
+          ),
+        );
       }
     });
   }
 
-  /** Stops the thread; pending requests reject with INFER_ENGINE_CLOSED. */
+  /**
+   * Stops the thread once it has answered what it was asked: terminating a thread while it
+   * is inside onnxruntime aborts the whole process, and session.run cannot be interrupted.
+   * Sessions are released first; anything still pending afterwards rejects INFER_ENGINE_CLOSED.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.state === "dead") return;
+    await Promise.allSettled([...this.pending.values()].map((w) => w.settled));
+    await this.request({ kind: "shutdown" }).catch(() => {});
     await this.worker.terminate();
   }
 }

@@ -40,7 +40,10 @@ function describe(metadata: readonly InferenceSession.ValueMetadata[], what: str
   return metadata.map((m) => {
     if (!m.isTensor || !isTensorDtype(m.type)) {
       const type = m.isTensor ? m.type : "non-tensor";
-      throw new WorkerFailure("INFER_MODEL_UNSUPPORTED", `model ${what} ${JSON.stringify(m.name)} has unsupported type ${type}`);
+      throw new WorkerFailure(
+        "INFER_MODEL_UNSUPPORTED",
+        `model ${what} ${JSON.stringify(m.name)} has unsupported type ${type}`,
+      );
     }
     return { name: m.name, dtype: m.type, dims: [...m.shape] };
   });
@@ -68,16 +71,21 @@ function toOrt(feeds: readonly WireTensor[]): Record<string, Tensor> {
 }
 
 /** Output tensors as wire tensors whose buffers can be transferred whole (copied only if shared). */
-function fromOrt(result: InferenceSession.ReturnType, names: readonly string[]): { tensors: WireTensor[]; transfer: ArrayBuffer[] } {
+function fromOrt(
+  result: InferenceSession.ReturnType,
+  names: readonly string[],
+): { tensors: WireTensor[]; transfer: ArrayBuffer[] } {
   const tensors: WireTensor[] = [];
   const transfer: ArrayBuffer[] = [];
   for (const name of names) {
     const t = result[name] as Tensor | undefined;
     if (t === undefined) continue;
-    if (!isTensorDtype(t.type)) throw new WorkerFailure("INFER_MODEL_UNSUPPORTED", `output ${name} has type ${t.type}`);
+    if (!isTensorDtype(t.type))
+      throw new WorkerFailure("INFER_MODEL_UNSUPPORTED", `output ${name} has type ${t.type}`);
     let data = t.data as TensorData;
     const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-    if (!whole || !(data.buffer instanceof ArrayBuffer) || transfer.includes(data.buffer)) data = data.slice();
+    if (!whole || !(data.buffer instanceof ArrayBuffer) || transfer.includes(data.buffer))
+      data = data.slice();
     transfer.push(data.buffer as ArrayBuffer);
     tensors.push({ name, dtype: t.type, dims: [...t.dims], data });
   }
@@ -122,7 +130,11 @@ function main(): void {
     },
     async run(req: Extract<Request, { kind: "run" }>): Promise<[Reply, ArrayBuffer[]]> {
       const session = sessions.get(req.modelId);
-      if (session === undefined) throw new WorkerFailure("INFER_MODEL_NOT_LOADED", `model ${req.modelId} is not loaded in this worker`);
+      if (session === undefined)
+        throw new WorkerFailure(
+          "INFER_MODEL_NOT_LOADED",
+          `model ${req.modelId} is not loaded in this worker`,
+        );
       const feeds = toOrt(req.feeds);
       const token = probe.begin();
       const start = process.hrtime.bigint();
@@ -136,7 +148,10 @@ function main(): void {
       const runMs = elapsedMs(start);
       const memory = probe.end(token);
       if (result === undefined) {
-        throw new WorkerFailure("INFER_RUN_FAILED", `session.run failed: ${(failure as Error)?.message ?? String(failure)}`);
+        throw new WorkerFailure(
+          "INFER_RUN_FAILED",
+          `session.run failed: ${(failure as Error)?.message ?? String(failure)}`,
+        );
       }
       const { tensors, transfer } = fromOrt(result, session.outputNames);
       return [{ kind: "ran", id: req.id, outputs: tensors, runMs, memory }, transfer];
@@ -155,10 +170,18 @@ function main(): void {
             await session.run(feeds);
             if (i > 0) times.push(elapsedMs(start)); // run 0 warms caches and grows the arena
           }
-          samples.push({ n: size.n, medianMs: median(times), coldBytes: probe.peekGrowth(token), exclusive: true });
+          samples.push({
+            n: size.n,
+            medianMs: median(times),
+            coldBytes: probe.peekGrowth(token),
+            exclusive: true,
+          });
         }
       } catch (err) {
-        throw new WorkerFailure("INFER_CALIBRATION_FAILED", `calibration run failed: ${(err as Error).message}`);
+        throw new WorkerFailure(
+          "INFER_CALIBRATION_FAILED",
+          `calibration run failed: ${(err as Error).message}`,
+        );
       } finally {
         const end = probe.end(token);
         for (const s of samples) s.exclusive = end.exclusive;
@@ -184,6 +207,11 @@ function main(): void {
         case "calibrate":
           answer = await handlers.calibrate(req);
           break;
+        case "shutdown":
+          for (const session of sessions.values()) await session.release();
+          sessions.clear();
+          answer = [{ kind: "unloaded", id: req.id }, []];
+          break;
         case "crash":
           setImmediate(() => {
             throw new Error("worker crash requested");
@@ -193,7 +221,9 @@ function main(): void {
       port!.postMessage(answer[0], answer[1]);
     } catch (err) {
       const failure =
-        err instanceof WorkerFailure ? err : new WorkerFailure("INFER_RUN_FAILED", `worker error: ${(err as Error)?.message ?? String(err)}`);
+        err instanceof WorkerFailure
+          ? err
+          : new WorkerFailure("INFER_RUN_FAILED", `worker error: ${(err as Error)?.message ?? String(err)}`);
       const reply: Reply = { kind: "failed", id: req.id, code: failure.code, message: failure.message };
       if (failure.input !== undefined) reply.input = failure.input;
       port!.postMessage(reply);

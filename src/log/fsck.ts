@@ -26,7 +26,7 @@ export type FsckProblemKind =
   | "EXTRA_ENTRIES"
   | "HASH_MISSING"
   | "HASH_MISMATCH"
-  | "EXTRA_HASHES"
+  | "HASH_COUNT_MISMATCH"
   | "HEAD_MISMATCH"
   | "CHECKPOINT_UNREADABLE"
   | "CHECKPOINT_ROW_MISMATCH"
@@ -78,7 +78,13 @@ async function readStored(storage: LogStorage, ids: readonly NodeId[]): Promise<
     return await storage.readHashes(ids);
   } catch {
     const out: (Uint8Array | null)[] = [];
-    for (const id of ids) out.push(await storage.readHashes([id]).then(([h]) => h ?? null, () => null));
+    for (const id of ids)
+      out.push(
+        await storage.readHashes([id]).then(
+          ([h]) => h ?? null,
+          () => null,
+        ),
+      );
     return out;
   }
 }
@@ -102,7 +108,7 @@ export async function fsck(
 
   // Checkpoint sizes split the walk so the root at each of them is recomputed.
   const checkpoints: StoredCheckpoint[] = [];
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const page = await storage.listCheckpoints(from, 1000);
     checkpoints.push(...page);
     if (page.length < 1000) break;
@@ -121,13 +127,20 @@ export async function fsck(
       problems.add("ENTRY_MISSING", `entries [${edge.size}, ${end}) returned ${entries.length} entries`);
       break;
     }
-    const step = integrate(edge, entries.map((e) => leafHash(e.leaf)));
+    const step = integrate(
+      edge,
+      entries.map((e) => leafHash(e.leaf)),
+    );
     const stored = await readStored(storage, step.nodes);
     step.nodes.forEach((n: StoredHash, i) => {
       const h = stored[i];
-      if (h === null || h === undefined) problems.add("HASH_MISSING", `hash (${n.level}, ${n.index}) is missing`);
+      if (h === null || h === undefined)
+        problems.add("HASH_MISSING", `hash (${n.level}, ${n.index}) is missing`);
       else if (!bytesEqual(h, n.hash)) {
-        problems.add("HASH_MISMATCH", `hash (${n.level}, ${n.index}) is ${toHex(h)}, recomputed ${toHex(n.hash)}`);
+        problems.add(
+          "HASH_MISMATCH",
+          `hash (${n.level}, ${n.index}) is ${toHex(h)}, recomputed ${toHex(n.hash)}`,
+        );
       }
     });
     hashesChecked += step.nodes.length;
@@ -144,7 +157,10 @@ export async function fsck(
   }
   const count = await storage.countHashes();
   if (count !== storedHashCount(head.size)) {
-    problems.add("EXTRA_HASHES", `${count} hashes stored; a tree of ${head.size} has ${storedHashCount(head.size)}`);
+    problems.add(
+      "HASH_COUNT_MISMATCH",
+      `${count} hashes stored; a tree of ${head.size} has ${storedHashCount(head.size)}`,
+    );
   }
 
   // Each checkpoint on its own, then each against the one before it.
@@ -168,7 +184,10 @@ export async function fsck(
     }
     const root = roots.get(row.size);
     if (root !== undefined && !bytesEqual(root, row.rootHash)) {
-      problems.add("CHECKPOINT_ROOT_MISMATCH", `checkpoint ${row.size} does not sign the root of the stored leaves`);
+      problems.add(
+        "CHECKPOINT_ROOT_MISMATCH",
+        `checkpoint ${row.size} does not sign the root of the stored leaves`,
+      );
       continue;
     }
     if (previous !== null && previous.size > 0) {
@@ -176,7 +195,10 @@ export async function fsck(
         const proof = await consistencyProof(previous.size, row.size, (ids) => storage.readHashes(ids));
         verifyConsistency(previous.size, row.size, proof, previous.rootHash, row.rootHash);
       } catch (err) {
-        problems.add("CHECKPOINT_INCONSISTENT", `checkpoints ${previous.size} → ${row.size}: ${describe(err)}`);
+        problems.add(
+          "CHECKPOINT_INCONSISTENT",
+          `checkpoints ${previous.size} → ${row.size}: ${describe(err)}`,
+        );
       }
     }
     previous = claimed;

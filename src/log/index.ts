@@ -6,7 +6,14 @@ export { LogError, type LogErrorCode } from "./errors.js";
 export * from "./merkle/index.js";
 export * from "./storage/index.js";
 export { TransparencyLog, type AppendResult, type TransparencyLogOptions } from "./transparency-log.js";
-export { fsck, type FsckOptions, type FsckProblem, type FsckProblemKind, type FsckReport, type OpenCheckpoint } from "./fsck.js";
+export {
+  fsck,
+  type FsckOptions,
+  type FsckProblem,
+  type FsckProblemKind,
+  type FsckReport,
+  type OpenCheckpoint,
+} from "./fsck.js";
 export {
   CheckpointError,
   formatCheckpoint,

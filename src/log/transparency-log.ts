@@ -58,7 +58,8 @@ interface PendingAppend {
 }
 
 const isStoreDispute = (err: unknown): boolean =>
-  err instanceof LogError && (err.code === "LOG_CHECKPOINT_CONFLICT" || err.code === "LOG_CHECKPOINT_MISMATCH");
+  err instanceof LogError &&
+  (err.code === "LOG_CHECKPOINT_CONFLICT" || err.code === "LOG_CHECKPOINT_MISMATCH");
 
 /** Formats, signs and sanity-checks the checkpoint for (size, root). @throws {LogError} LOG_SIGN_FAILED */
 function signFor(
@@ -105,9 +106,16 @@ export class TransparencyLog {
    *   LOG_SIGN_FAILED, and the storage's errors
    */
   static async open(options: TransparencyLogOptions): Promise<TransparencyLog> {
-    const { storage, origin, signCheckpoint, maxBatchEntries = 4096, maxBatchBytes = 64 * 1024 * 1024 } = options;
+    const {
+      storage,
+      origin,
+      signCheckpoint,
+      maxBatchEntries = 4096,
+      maxBatchBytes = 64 * 1024 * 1024,
+    } = options;
     if (typeof signCheckpoint !== "function") throw new TypeError("signCheckpoint must be a function");
-    if (!Number.isSafeInteger(maxBatchEntries) || maxBatchEntries < 1) throw new RangeError("maxBatchEntries ≥ 1");
+    if (!Number.isSafeInteger(maxBatchEntries) || maxBatchEntries < 1)
+      throw new RangeError("maxBatchEntries ≥ 1");
     if (!Number.isSafeInteger(maxBatchBytes) || maxBatchBytes < 1) throw new RangeError("maxBatchBytes ≥ 1");
     // A bad origin fails here, not at the first append (CheckpointError LOG_CHECKPOINT_INVALID_ARGUMENT).
     formatCheckpoint({ origin, size: 0, rootHash: EMPTY_ROOT });
@@ -115,9 +123,15 @@ export class TransparencyLog {
     let latest = await storage.latestCheckpoint();
     if (latest !== null) {
       if (latest.size > head.size) {
-        throw new LogError("LOG_STORAGE_CORRUPT", `stored checkpoint ${latest.size} is beyond the tree (${head.size})`);
+        throw new LogError(
+          "LOG_STORAGE_CORRUPT",
+          `stored checkpoint ${latest.size} is beyond the tree (${head.size})`,
+        );
       }
-      const root = latest.size === head.size ? head.rootHash : await rootAt(latest.size, (ids) => storage.readHashes(ids));
+      const root =
+        latest.size === head.size
+          ? head.rootHash
+          : await rootAt(latest.size, (ids) => storage.readHashes(ids));
       if (!bytesEqual(root, latest.rootHash)) {
         throw new LogError("LOG_STORAGE_CORRUPT", `stored checkpoint ${latest.size} does not match the tree`);
       }
@@ -205,9 +219,13 @@ export class TransparencyLog {
     } catch (cause) {
       if (isStoreDispute(cause)) this.fatal = cause as LogError;
       const why = cause instanceof Error ? cause.message : String(cause);
-      const err = new LogError("LOG_COMMIT_FAILED", `the commit failed and nothing of it was acknowledged: ${why}`, {
-        cause,
-      });
+      const err = new LogError(
+        "LOG_COMMIT_FAILED",
+        `the commit failed and nothing of it was acknowledged: ${why}`,
+        {
+          cause,
+        },
+      );
       for (const p of batch) p.reject(err);
       return;
     }
@@ -273,7 +291,10 @@ export class TransparencyLog {
   private async checkWithin(size: number, what: string): Promise<void> {
     const committed = await this.committedSize(size);
     if (size > committed) {
-      throw new LogError("LOG_SIZE_BEYOND_TREE", `${what} ${size} is beyond the committed tree (size ${committed})`);
+      throw new LogError(
+        "LOG_SIZE_BEYOND_TREE",
+        `${what} ${size} is beyond the committed tree (size ${committed})`,
+      );
     }
   }
 
@@ -308,7 +329,8 @@ export class TransparencyLog {
    * @throws {LogError} LOG_SIZE_BEYOND_TREE, LOG_STORAGE_CORRUPT
    */
   async entry(index: number): Promise<LogEntry> {
-    if (!Number.isSafeInteger(index) || index < 0) throw new LogError("LOG_SIZE_BEYOND_TREE", "index must be ≥ 0");
+    if (!Number.isSafeInteger(index) || index < 0)
+      throw new LogError("LOG_SIZE_BEYOND_TREE", "index must be ≥ 0");
     await this.checkWithin(index + 1, "entry index + 1");
     const [found] = await this.storage.readEntries(index, 1);
     if (found === undefined) throw new LogError("LOG_STORAGE_CORRUPT", `entry ${index} is missing`);

@@ -22,6 +22,8 @@ export type ModelErrorCode =
   /** buildModel was asked for an unknown architecture or size, or an invalid graph was assembled. */
   | "MODEL_BUILD_INVALID"
   /** buildModel would overwrite an existing model version. */
-  | "MODEL_ALREADY_EXISTS";
+  | "MODEL_ALREADY_EXISTS"
+  /** A model file's bytes do not hash to what model.json records: the model is not served. */
+  | "MODEL_FILES_MISMATCH";
 
 export class ModelError extends ZeqError<ModelErrorCode> {}

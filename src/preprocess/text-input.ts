@@ -39,7 +39,13 @@ export function checkText(text: unknown, name = "text"): string {
  *
  * @throws {PreprocessError} PREPROCESS_OPTION_INVALID otherwise.
  */
-export function checkIntOption(value: unknown, name: string, min: number, max: number, fallback: number): number {
+export function checkIntOption(
+  value: unknown,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new PreprocessError(

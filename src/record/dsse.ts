@@ -7,7 +7,7 @@
  * verifyEnvelope reads attacker-controlled input: every shape error is a DsseError.
  */
 import { ZeqError } from "../core/errors.js";
-import { toBase64, utf8 } from "../core/bytes.js";
+import { toBase64 } from "../core/bytes.js";
 import { parseStrictJson } from "../core/canonical-json.js";
 import type { Signer } from "../keys/signer.js";
 import type { Verifier } from "../keys/verifier.js";

@@ -139,7 +139,8 @@ export const ComputeRecordSchema = Type.Object(
     /** SHA-256 of the canonical JSON of `input`: the one input hash a caller quotes. */
     input_sha256: Sha256Hex,
     input: RecordInput,
-    output: RecordOutput,
+    /** Every output of the forward pass, in the model's declared order. */
+    outputs: Type.Array(RecordOutput, { minItems: 1, maxItems: 256 }),
     /** KO42: HulyaPulse reading at the start of the forward pass. */
     zeqond: Type.Number({ minimum: 0 }),
     zeqond_index: Count,

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fromHex, toHex } from "../../src/core/bytes.js";
 import { signerFromSeed, verifierFromPublicKey } from "../../src/keys/index.js";
-import { loadVector } from "./helpers.js";
+import { loadVector } from "./load-vector.js";
 
 interface Rfc8032 {
   vectors: { name: string; secretKey: string; publicKey: string; message: string; signature: string }[];

@@ -13,7 +13,7 @@ import {
   parseVerifierKey,
   signerFromSeed,
 } from "../../src/keys/index.js";
-import { loadVector } from "./helpers.js";
+import { loadVector } from "./load-vector.js";
 
 interface GoNote {
   peter: { name: string; keyHash: string; signingKey: string; verifierKey: string };

@@ -12,7 +12,7 @@ import {
   signCheckpoint,
 } from "../../src/log/checkpoint.js";
 import { NoteError } from "../../src/note/index.js";
-import { loadVector } from "../keys/helpers.js";
+import { loadVector } from "../keys/load-vector.js";
 
 interface Vectors {
   sumdbVerifierKey: string;

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { utf8 } from "../../src/core/bytes.js";
 import { VerifierSet, parseSigningKey, parseVerifierKey, signerFromSeed } from "../../src/keys/index.js";
 import { NoteError, openNote, signNote } from "../../src/note/index.js";
-import { loadVector } from "../keys/helpers.js";
+import { loadVector } from "../keys/load-vector.js";
 
 interface GoNote {
   peter: { signingKey: string; verifierKey: string };

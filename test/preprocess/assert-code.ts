@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { PreprocessError, type PreprocessErrorCode } from "../../src/preprocess/errors.js";
 
 export function assertPreprocessError(fn: () => unknown, code: PreprocessErrorCode, message?: string): void {
-  assert.throws(fn, (err: unknown) => err instanceof PreprocessError && err.code === code, message ?? `expected ${code}`);
+  assert.throws(
+    fn,
+    (err: unknown) => err instanceof PreprocessError && err.code === code,
+    message ?? `expected ${code}`,
+  );
 }
 
 export async function assertRejectsWith(
@@ -11,5 +15,9 @@ export async function assertRejectsWith(
   code: PreprocessErrorCode,
   message?: string,
 ): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => err instanceof PreprocessError && err.code === code, message ?? `expected ${code}`);
+  await assert.rejects(
+    promise,
+    (err: unknown) => err instanceof PreprocessError && err.code === code,
+    message ?? `expected ${code}`,
+  );
 }

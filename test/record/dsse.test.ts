@@ -12,7 +12,7 @@ import {
   verifyEnvelope,
   type DsseEnvelope,
 } from "../../src/record/dsse.js";
-import { loadVector } from "../keys/helpers.js";
+import { loadVector } from "../keys/load-vector.js";
 
 interface DsseVector {
   payloadType: string;

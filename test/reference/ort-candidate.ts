@@ -4,12 +4,17 @@
  * docs/reference.md), for reference/compare.py to judge. Images are re-derived from their
  * seed recipe here, independently of the Python side, and their digest must match.
  *
+ * model_sha256 is the project's weight-checkpoint hash (src/model/integrity.ts), so
+ * compare.py's equality check also cross-checks the Python side's hash of the same files.
+ *
  * Tests may import onnxruntime-node directly; production code goes through src/inference/.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { hashModelFiles } from "../../src/model/integrity.js";
+import { parseModelMetadata } from "../../src/model/metadata.js";
 
 type DType = "float32" | "int64" | "int32";
 
@@ -149,13 +154,16 @@ function feedsFor(
   return feeds;
 }
 
-function modelSha256(modelDir: string): string | undefined {
+/** The project's weight-checkpoint hash (src/model/integrity.ts), when model.json exists. */
+async function modelSha256(modelDir: string): Promise<string | undefined> {
   const metaPath = join(modelDir, "model.json");
   if (!existsSync(metaPath)) return undefined;
-  const meta = JSON.parse(readFileSync(metaPath, "utf8")) as { files?: { path: string }[] };
-  const h = createHash("sha256");
-  for (const f of meta.files ?? []) h.update(readFileSync(join(modelDir, f.path)));
-  return h.digest("hex");
+  const meta = parseModelMetadata(readFileSync(metaPath, "utf8"));
+  const digest = await hashModelFiles(
+    modelDir,
+    meta.files.map((f) => f.path),
+  );
+  return digest.weightCheckpointSha256;
 }
 
 async function pastRun(
@@ -208,7 +216,7 @@ export async function writeOrtCandidate(
     inputs: [],
     outputs: [],
   };
-  const sha = modelSha256(modelDir);
+  const sha = await modelSha256(modelDir);
   if (sha) doc.model_sha256 = sha;
   for (const entry of ref.inputs) {
     const feeds: Record<string, ort.Tensor> = {};

@@ -131,7 +131,12 @@ async function conformance(modelDir: string, family: string, ref: string): Promi
   const doc = JSON.parse(readFileSync(ref, "utf8")) as VectorsDoc;
   checkWellFormed(doc, family);
   const cand = ref.replace(/\.ref\.json$/, ".cand.json");
-  await writeOrtCandidate(modelDir, ref, cand);
+  const candDoc = await writeOrtCandidate(modelDir, ref, cand);
+  assert.equal(
+    candDoc.model_sha256,
+    doc.model_sha256,
+    "Python and TypeScript weight-checkpoint hashes agree",
+  );
   const { code, result } = await compare(ref, cand);
   assert.equal(code, 0, `onnxruntime vs PyTorch for ${family}: ${JSON.stringify(result).slice(0, 2000)}`);
   assert.ok(result.passed && result.worst_delta <= 1e-3);

@@ -93,7 +93,7 @@ test("property: after any warm-up, the verdict equals the full verifyInclusion's
       if (tamper === "leaf") leaf[at % 32]! ^= 1 << bit;
       if (tamper === "proof" && proof.length > 0) proof[at % proof.length]![(at >>> 3) % 32]! ^= 1 << bit;
       if (tamper === "drop") proof.pop();
-      if (tamper === "extra") proof.push(root);
+      if (tamper === "extra") proof.push(Uint8Array.from(root));
       const i = claimedIndex < 0 ? index : claimedIndex;
       const expected = outcome(() => verifyInclusion(i, n, leaf, proof, root));
       assert.equal(

@@ -4,7 +4,7 @@ import { fromHex, toHex } from "../../src/core/bytes.js";
 import { sha256 } from "../../src/core/hash.js";
 import { VerifierSet } from "../../src/keys/index.js";
 import { verifyReceipt } from "../../src/verify/index.js";
-import { loadVector } from "../keys/helpers.js";
+import { loadVector } from "../keys/load-vector.js";
 import { EXAMPLE_PAYLOAD_TYPE, buildWorkedExample } from "./helpers/worked-example.js";
 
 type Example = ReturnType<typeof buildWorkedExample> & { source: string };

@@ -22,7 +22,7 @@ function tensorLike(t: unknown): boolean {
 /** The value typed as a compute record when it has every field the record view reads. */
 export function asComputeRecord(v: unknown): ComputeRecord | null {
   if (!obj(v) || v.schema !== COMPUTE_RECORD_SCHEMA) return null;
-  const { model, input, output, latency, memory, environment } = v;
+  const { model, input, outputs, latency, memory, environment } = v;
   const ok =
     isStr(v.record_id) &&
     isStr(v.request_id) &&
@@ -41,7 +41,9 @@ export function asComputeRecord(v: unknown): ComputeRecord | null {
     Array.isArray(input.tensors) &&
     input.tensors.every(tensorLike) &&
     (input.raw === null || obj(input.raw)) &&
-    tensorLike(output) &&
+    Array.isArray(outputs) &&
+    outputs.length > 0 &&
+    outputs.every(tensorLike) &&
     obj(latency) &&
     isNum(latency.measured_ms) &&
     isNumOrNull(latency.budget_ms) &&

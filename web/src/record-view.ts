@@ -150,15 +150,14 @@ export function recordView(r: ComputeRecord, options: RecordViewOptions = {}): H
       tensorTable("Input tensors", r.input.tensors),
     ),
     group(
-      "Output",
-      tensorTable("Output tensor", [r.output]),
-      kv([
-        [
-          "values",
-          r.output.values === null ? "committed by digest only" : `${r.output.values.length} inline`,
-        ],
-        ["output blob", hashValue(r.output.blob_sha256, "output blob")],
-      ]),
+      r.outputs.length === 1 ? "Output" : `Outputs (${r.outputs.length})`,
+      tensorTable("Output tensors", r.outputs),
+      kv(
+        r.outputs.flatMap((o): Row[] => [
+          [`${o.name}: values`, o.values === null ? "committed by digest only" : `${o.values.length} inline`],
+          [`${o.name}: blob`, hashValue(o.blob_sha256, `${o.name} blob`)],
+        ]),
+      ),
     ),
     group(
       "Numeric environment",

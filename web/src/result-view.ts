@@ -17,29 +17,40 @@ function card(title: string, cls: string, ...content: (Node | null)[]): HTMLElem
   return h("section", { class: `card ${cls}` }, h("h3", {}, title), ...content);
 }
 
-function precisionText(a: ComputeAnswer): string {
+/** The precision figures (value, and where they come from). */
+function precision(a: ComputeAnswer): [string, string] {
   if (a.error_pct_logits === null || a.logits_max_delta_vs_torch === null) {
-    return "not compiled (no reference check yet)";
+    return ["not compiled", "no reference check yet (zeq-np compile)"];
   }
-  return `${formatNumber(a.error_pct_logits, 3)} % (max Δ ${formatNumber(a.logits_max_delta_vs_torch, 3)}, from the signed model card)`;
+  return [
+    `${formatNumber(a.error_pct_logits, 3)} %`,
+    `max Δ ${formatNumber(a.logits_max_delta_vs_torch, 3)} · signed model card`,
+  ];
 }
 
 function summary(a: ComputeAnswer, el: ElementAnswer): HTMLElement {
-  const item = (k: string, v: string, field: string) =>
+  const item = (k: string, v: string, field: string, sub?: string) =>
     h(
       "div",
       { class: "stat" },
       h("div", { class: "stat-k" }, k),
       h("div", { class: "stat-v", "data-field": field }, v),
+      sub === undefined ? null : h("div", { class: "stat-sub" }, sub),
     );
+  const [pct, source] = precision(a);
   return h(
     "div",
     { class: "stats" },
     item("model", `${a.model} ${a.model_version}`, "model"),
-    item("latency", formatMs(el.latency_ms), "latency"),
-    item("log index", String(el.log_index), "log-index"),
-    item("phase", el.phase_at_inference.toFixed(4), "phase"),
-    item("error vs PyTorch", precisionText(a), "precision"),
+    item(
+      "latency",
+      formatMs(el.latency_ms),
+      "latency",
+      `CS43 ${el.latency.held === null ? "not applied" : el.latency.held ? "held" : "exceeded"}`,
+    ),
+    item("log index", String(el.log_index), "log-index", `of ${el.receipt.log.tree_size}`),
+    item("phase", el.phase_at_inference.toFixed(4), "phase", `Zeqond ${el.zeqond_index}`),
+    item("error vs PyTorch", pct, "precision", source),
   );
 }
 

@@ -5,14 +5,7 @@
  */
 export { HASH_SIZE, EMPTY_ROOT, leafHash, nodeHash } from "./hash.js";
 export { MerkleProofError, type MerkleProofErrorCode } from "./errors.js";
-export {
-  type NodeId,
-  MAX_TREE_SIZE,
-  compactRange,
-  storedHashCount,
-  nodeKey,
-  isCount,
-} from "./tree-math.js";
+export { type NodeId, MAX_TREE_SIZE, compactRange, storedHashCount, nodeKey, isCount } from "./tree-math.js";
 export {
   verifyInclusion,
   verifyConsistency,
@@ -33,4 +26,11 @@ export {
   inclusionProof,
   consistencyProof,
 } from "./proofs.js";
-export { type CompactEdge, type StoredHash, type Integration, edgeIds, edgeRoot, integrate } from "./integrate.js";
+export {
+  type CompactEdge,
+  type StoredHash,
+  type Integration,
+  edgeIds,
+  edgeRoot,
+  integrate,
+} from "./integrate.js";

@@ -52,7 +52,8 @@ function checkEdge(edge: CompactEdge): void {
     throw new RangeError(`an edge of size ${edge.size} has ${want} hashes, not ${edge.hashes.length}`);
   }
   for (const h of edge.hashes) {
-    if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE) throw new RangeError("edge hashes must be 32 bytes");
+    if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE)
+      throw new RangeError("edge hashes must be 32 bytes");
   }
 }
 
@@ -65,11 +66,15 @@ function checkEdge(edge: CompactEdge): void {
 export function integrate(edge: CompactEdge, leafHashes: readonly Uint8Array[]): Integration {
   checkEdge(edge);
   if (!isCount(edge.size + leafHashes.length)) throw new RangeError("the tree would pass 2^53 - 1 leaves");
-  const stack: StoredHash[] = edgeIds(edge.size).map((id, i) => ({ ...id, hash: edge.hashes[i] as Uint8Array }));
+  const stack: StoredHash[] = edgeIds(edge.size).map((id, i) => ({
+    ...id,
+    hash: edge.hashes[i] as Uint8Array,
+  }));
   const nodes: StoredHash[] = [];
   let size = edge.size;
   for (const h of leafHashes) {
-    if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE) throw new RangeError("leaf hashes must be 32 bytes");
+    if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE)
+      throw new RangeError("leaf hashes must be 32 bytes");
     let top: StoredHash = { level: 0, index: size, hash: h };
     nodes.push(top);
     size++;

@@ -109,7 +109,10 @@ export function planInclusionProof(index: number, size: number): HashPlan<Uint8A
   checkCount(index, "index");
   checkCount(size, "size");
   if (index >= size) {
-    throw new MerkleProofError("LOG_PROOF_INDEX_OUT_OF_RANGE", `leaf index ${index} is not in a tree of size ${size}`);
+    throw new MerkleProofError(
+      "LOG_PROOF_INDEX_OUT_OF_RANGE",
+      `leaf index ${index} is not in a tree of size ${size}`,
+    );
   }
   const spans: Span[] = [];
   let lo = 0;
@@ -137,11 +140,17 @@ export function planConsistencyProof(size1: number, size2: number): HashPlan<Uin
   checkCount(size1, "size1");
   checkCount(size2, "size2");
   if (size1 > size2) {
-    throw new MerkleProofError("LOG_PROOF_INDEX_OUT_OF_RANGE", `size1 ${size1} is larger than size2 ${size2}`);
+    throw new MerkleProofError(
+      "LOG_PROOF_INDEX_OUT_OF_RANGE",
+      `size1 ${size1} is larger than size2 ${size2}`,
+    );
   }
   if (size1 === size2) return new HashPlan([], () => []);
   if (size1 === 0) {
-    throw new MerkleProofError("LOG_PROOF_INDEX_OUT_OF_RANGE", "there is no consistency proof from the empty tree");
+    throw new MerkleProofError(
+      "LOG_PROOF_INDEX_OUT_OF_RANGE",
+      "there is no consistency proof from the empty tree",
+    );
   }
   const spans: Span[] = [];
   let lo = 0;

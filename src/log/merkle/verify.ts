@@ -174,11 +174,17 @@ export function verifyConsistency(
   checkHash(root2, "root2");
   checkProof(proof);
   if (size1 > size2) {
-    throw new MerkleProofError("LOG_PROOF_INDEX_OUT_OF_RANGE", `size1 ${size1} is larger than size2 ${size2}`);
+    throw new MerkleProofError(
+      "LOG_PROOF_INDEX_OUT_OF_RANGE",
+      `size1 ${size1} is larger than size2 ${size2}`,
+    );
   }
   if (size1 === size2) {
     if (proof.length !== 0) {
-      throw new MerkleProofError("LOG_PROOF_WRONG_LENGTH", "a consistency proof between equal sizes is empty");
+      throw new MerkleProofError(
+        "LOG_PROOF_WRONG_LENGTH",
+        "a consistency proof between equal sizes is empty",
+      );
     }
     if (!bytesEqual(root1, root2)) {
       throw new MerkleProofError("LOG_PROOF_INVALID", `two different roots for tree size ${size1}`);
@@ -231,9 +237,15 @@ export function verifyConsistency(
   }
   // Step 7 (sn = 0 is guaranteed by the length check).
   if (!bytesEqual(fr, root1)) {
-    throw new MerkleProofError("LOG_PROOF_INVALID", `consistency proof does not lead to root1 at size ${size1}`);
+    throw new MerkleProofError(
+      "LOG_PROOF_INVALID",
+      `consistency proof does not lead to root1 at size ${size1}`,
+    );
   }
   if (!bytesEqual(sr, root2)) {
-    throw new MerkleProofError("LOG_PROOF_INVALID", `consistency proof does not lead to root2 at size ${size2}`);
+    throw new MerkleProofError(
+      "LOG_PROOF_INVALID",
+      `consistency proof does not lead to root2 at size ${size2}`,
+    );
   }
 }

@@ -8,5 +8,11 @@ export {
   type StoredCheckpoint,
   type TreeHead,
 } from "./contract.js";
-export { MAX_ENTRY_PART_BYTES, checkEntry, checkCheckpointShape, mustStoreCheckpoint, prepareBatch } from "./sequencer.js";
+export {
+  MAX_ENTRY_PART_BYTES,
+  checkEntry,
+  checkCheckpointShape,
+  mustStoreCheckpoint,
+  prepareBatch,
+} from "./sequencer.js";
 export { openSqliteStorage, type SqliteStorageOptions } from "./sqlite.js";

@@ -4,14 +4,7 @@
  * they return and commits; so every backend integrates and checks exactly alike.
  */
 import { bytesEqual } from "../../core/bytes.js";
-import {
-  edgeIds,
-  edgeRoot,
-  integrate,
-  isCount,
-  leafHash,
-  type StoredHash,
-} from "../merkle/index.js";
+import { edgeIds, edgeRoot, integrate, isCount, leafHash, type StoredHash } from "../merkle/index.js";
 import { LogError } from "../errors.js";
 import type { LogEntry, StoredCheckpoint, TreeHead } from "./contract.js";
 
@@ -31,9 +24,13 @@ export function checkEntry(entry: unknown, where = "entry"): asserts entry is Lo
     ["leaf", leaf],
     ["extra", extra],
   ] as const) {
-    if (!(part instanceof Uint8Array)) throw new LogError("LOG_ENTRY_INVALID", `${where}.${name} must be a Uint8Array`);
+    if (!(part instanceof Uint8Array))
+      throw new LogError("LOG_ENTRY_INVALID", `${where}.${name} must be a Uint8Array`);
     if (part.length > MAX_ENTRY_PART_BYTES) {
-      throw new LogError("LOG_ENTRY_INVALID", `${where}.${name} is larger than ${MAX_ENTRY_PART_BYTES} bytes`);
+      throw new LogError(
+        "LOG_ENTRY_INVALID",
+        `${where}.${name} is larger than ${MAX_ENTRY_PART_BYTES} bytes`,
+      );
     }
   }
 }
@@ -58,7 +55,8 @@ export function prepareBatch(
   edgeHashes: readonly Uint8Array[],
   entries: readonly LogEntry[],
 ): PreparedBatch {
-  if (!isCount(head.size)) throw new LogError("LOG_STORAGE_CORRUPT", `stored tree size ${String(head.size)} is invalid`);
+  if (!isCount(head.size))
+    throw new LogError("LOG_STORAGE_CORRUPT", `stored tree size ${String(head.size)} is invalid`);
   const ids = edgeIds(head.size);
   let rootHash: Uint8Array;
   try {
@@ -67,12 +65,18 @@ export function prepareBatch(
     throw new LogError("LOG_STORAGE_CORRUPT", `the right edge of the stored tree is malformed`, { cause });
   }
   if (!bytesEqual(rootHash, head.rootHash)) {
-    throw new LogError("LOG_STORAGE_CORRUPT", `stored root of size ${head.size} does not match the stored hashes`);
+    throw new LogError(
+      "LOG_STORAGE_CORRUPT",
+      `stored root of size ${head.size} does not match the stored hashes`,
+    );
   }
   entries.forEach((e, i) => checkEntry(e, `entries[${i}]`));
   const edge = ids.map((id, i) => ({ ...id, hash: edgeHashes[i] as Uint8Array }));
   if (entries.length === 0) return { firstIndex: head.size, treeSize: head.size, rootHash, nodes: [], edge };
-  const result = integrate({ size: head.size, hashes: edgeHashes }, entries.map((e) => leafHash(e.leaf)));
+  const result = integrate(
+    { size: head.size, hashes: edgeHashes },
+    entries.map((e) => leafHash(e.leaf)),
+  );
   return {
     firstIndex: head.size,
     treeSize: result.edge.size,
@@ -95,7 +99,10 @@ export function mustStoreCheckpoint(
   existing: StoredCheckpoint | null,
 ): boolean {
   if (checkpoint.size > treeSize || rootAtSize === null) {
-    throw new LogError("LOG_CHECKPOINT_MISMATCH", `checkpoint size ${checkpoint.size} is beyond the tree (${treeSize})`);
+    throw new LogError(
+      "LOG_CHECKPOINT_MISMATCH",
+      `checkpoint size ${checkpoint.size} is beyond the tree (${treeSize})`,
+    );
   }
   if (existing !== null && !bytesEqual(existing.rootHash, checkpoint.rootHash)) {
     throw new LogError(
@@ -104,7 +111,10 @@ export function mustStoreCheckpoint(
     );
   }
   if (!bytesEqual(rootAtSize, checkpoint.rootHash)) {
-    throw new LogError("LOG_CHECKPOINT_MISMATCH", `checkpoint root is not the tree's root at size ${checkpoint.size}`);
+    throw new LogError(
+      "LOG_CHECKPOINT_MISMATCH",
+      `checkpoint root is not the tree's root at size ${checkpoint.size}`,
+    );
   }
   return existing === null;
 }

@@ -53,8 +53,7 @@ function openFailed(path: string, cause: unknown): LogError {
 /** Reads the schema version row; throws unless it is ours. */
 function checkVersion(db: SqliteDatabase, path: string): void {
   const row = db.prepare("SELECT value FROM log_meta WHERE key = 'schema_version'").get() as
-    | { value: string }
-    | undefined;
+    { value: string } | undefined;
   if (row === undefined) throw openFailed(path, new Error("no schema_version row"));
   if (row.value !== String(LOG_SCHEMA_VERSION)) {
     throw new LogError(
@@ -72,7 +71,10 @@ function checkVersion(db: SqliteDatabase, path: string): void {
 export function openWriterDatabase(path: string, options: SqliteOpenOptions = {}): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    db = new Database(path, { fileMustExist: options.mustExist ?? false, timeout: options.busyTimeoutMs ?? 5000 });
+    db = new Database(path, {
+      fileMustExist: options.mustExist ?? false,
+      timeout: options.busyTimeoutMs ?? 5000,
+    });
   } catch (cause) {
     throw openFailed(path, cause);
   }
@@ -83,14 +85,17 @@ export function openWriterDatabase(path: string, options: SqliteOpenOptions = {}
     if (mode !== "wal") throw new Error(`journal_mode is ${String(mode)}, not wal`);
     db.pragma("synchronous = FULL");
     db.transaction(() => {
-      const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_meta'").get();
+      const hasMeta = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_meta'")
+        .get();
       if (hasMeta === undefined) {
         const other = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").get() as
-          | { name: string }
-          | undefined;
+          { name: string } | undefined;
         if (other !== undefined) throw new Error(`not a log store (has table ${other.name})`);
         db.exec(SCHEMA);
-        db.prepare("INSERT INTO log_meta (key, value) VALUES ('schema_version', ?)").run(String(LOG_SCHEMA_VERSION));
+        db.prepare("INSERT INTO log_meta (key, value) VALUES ('schema_version', ?)").run(
+          String(LOG_SCHEMA_VERSION),
+        );
         db.prepare("INSERT INTO tree_head (id, size, root_hash) VALUES (1, 0, ?)").run(EMPTY_ROOT);
       }
       checkVersion(db, path);

@@ -35,7 +35,9 @@ export class WorkerWriter implements WriterPort {
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (reply: WorkerReply) => this.onReply(reply));
-    worker.on("error", (err) => this.fail(new LogError("LOG_STORAGE_IO", `log writer thread failed: ${err.message}`)));
+    worker.on("error", (err) =>
+      this.fail(new LogError("LOG_STORAGE_IO", `log writer thread failed: ${err.message}`)),
+    );
     worker.on("exit", () => this.fail(new LogError("LOG_STORAGE_IO", "log writer thread exited")));
     worker.unref();
   }
@@ -47,8 +49,11 @@ export class WorkerWriter implements WriterPort {
   static start(path: string, options: SqliteOpenOptions): Promise<WorkerWriter> {
     const worker = spawnSiblingWorker(import.meta.url, "sqlite-worker", { path, options });
     return new Promise((resolve, reject) => {
-      const onExit = (): void => reject(new LogError("LOG_STORAGE_OPEN_FAILED", "log writer thread exited at start"));
-      worker.once("error", (err) => reject(new LogError("LOG_STORAGE_OPEN_FAILED", err.message, { cause: err })));
+      const onExit = (): void =>
+        reject(new LogError("LOG_STORAGE_OPEN_FAILED", "log writer thread exited at start"));
+      worker.once("error", (err) =>
+        reject(new LogError("LOG_STORAGE_OPEN_FAILED", err.message, { cause: err })),
+      );
       worker.once("exit", onExit);
       worker.once("message", (msg: WorkerStartup) => {
         worker.off("exit", onExit);
@@ -87,7 +92,10 @@ export class WorkerWriter implements WriterPort {
   async sequence(request: SequenceRequest): Promise<SequenceResult> {
     const entries = packEntries(request.entries);
     const msg: WorkerRequest = { id: this.nextId++, op: "sequence", entries, checkpoint: request.checkpoint };
-    const reply = await this.request(msg, [entries.data.buffer as ArrayBuffer, entries.lengths.buffer as ArrayBuffer]);
+    const reply = await this.request(msg, [
+      entries.data.buffer as ArrayBuffer,
+      entries.lengths.buffer as ArrayBuffer,
+    ]);
     if (reply.result === undefined) throw new LogError("LOG_STORAGE_IO", "log writer thread sent no result");
     return unpackResult(reply.result);
   }

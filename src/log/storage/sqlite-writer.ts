@@ -39,7 +39,9 @@ export class SqliteLogWriter {
     this.checkpointStmt = db.prepare("SELECT size, root_hash, note FROM checkpoints WHERE size = ?");
     this.insertCheckpoint = db.prepare("INSERT INTO checkpoints (size, root_hash, note) VALUES (?, ?, ?)");
     this.sequenceTxn = db.transaction((request: SequenceRequest) => this.sequenceBody(request));
-    this.checkpointTxn = db.transaction((checkpoint: StoredCheckpoint) => this.storeCheckpoint(checkpoint, this.head()));
+    this.checkpointTxn = db.transaction((checkpoint: StoredCheckpoint) =>
+      this.storeCheckpoint(checkpoint, this.head()),
+    );
   }
 
   private head(): TreeHead {
@@ -64,7 +66,10 @@ export class SqliteLogWriter {
     const existing = row ? { size: row.size, rootHash: view(row.root_hash), note: row.note } : null;
     let root: Uint8Array | null = null;
     if (checkpoint.size <= head.size) {
-      root = checkpoint.size === head.size ? head.rootHash : readPlanSync(planRoot(checkpoint.size), this.readHashes);
+      root =
+        checkpoint.size === head.size
+          ? head.rootHash
+          : readPlanSync(planRoot(checkpoint.size), this.readHashes);
     }
     if (mustStoreCheckpoint(checkpoint, head.size, root, existing)) {
       this.insertCheckpoint.run(checkpoint.size, checkpoint.rootHash, checkpoint.note);

@@ -78,7 +78,9 @@ class SqliteStorage implements LogStorage {
       entries: reader.prepare("SELECT leaf, extra FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx"),
       latest: reader.prepare("SELECT size, root_hash, note FROM checkpoints ORDER BY size DESC LIMIT 1"),
       at: reader.prepare("SELECT size, root_hash, note FROM checkpoints WHERE size = ?"),
-      list: reader.prepare("SELECT size, root_hash, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?"),
+      list: reader.prepare(
+        "SELECT size, root_hash, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
+      ),
       count: reader.prepare("SELECT count(*) FROM hashes").pluck(),
     };
   }
@@ -176,11 +178,9 @@ class SqliteStorage implements LogStorage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.writer.close();
-    } finally {
-      this.reader.close();
-    }
+    // Reader first: the writer, closing last, folds the WAL back into the database file.
+    this.reader.close();
+    await this.writer.close();
   }
 }
 
@@ -189,7 +189,10 @@ class SqliteStorage implements LogStorage {
  * @throws {LogError} LOG_STORAGE_OPEN_FAILED, LOG_STORAGE_SCHEMA_VERSION
  * @example const storage = await openSqliteStorage("data/log.sqlite");
  */
-export async function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): Promise<LogStorage> {
+export async function openSqliteStorage(
+  path: string,
+  options: SqliteStorageOptions = {},
+): Promise<LogStorage> {
   const { writer: mode = "thread", ...openOptions } = options;
   if (mode !== "thread" && mode !== "inline") throw new RangeError(`writer must be "thread" or "inline"`);
   // The writer opens first: it creates the schema, which the read-only connection needs.

@@ -6,7 +6,7 @@
  * crash never leaves a half-written model where the repository would find it.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ModelError } from "../errors.js";
 import { MODEL_METADATA_SCHEMA, serializeModelMetadata, type ModelMetadata } from "../metadata.js";
@@ -16,6 +16,7 @@ import { BERT_BASE, BERT_TINY, buildBert } from "./bert.js";
 import { buildGpt2, GPT2_BASE, GPT2_TINY } from "./gpt2.js";
 import { buildResNet50, RESNET50_BASE, RESNET50_TINY } from "./resnet50.js";
 import { GENERATOR_ID } from "./rng.js";
+import { LABELS_FILE, labelListPath } from "./label-files.js";
 import { writeArchitecture, type ProgressCallback } from "./write-model.js";
 
 export type BuildableModel = "resnet50" | "bert-base-uncased" | "gpt2";
@@ -89,6 +90,7 @@ export async function buildModel(
   await mkdir(staging, { recursive: true });
   try {
     const files = await writeArchitecture(staging, arch, seed, options.onProgress);
+    if (arch.labels !== undefined) await copyFile(labelListPath(arch.labels), join(staging, LABELS_FILE));
     const [main, decoder] = arch.graphs;
     const metadata: ModelMetadata = {
       schema: MODEL_METADATA_SCHEMA,
@@ -100,6 +102,7 @@ export async function buildModel(
       inputs: main?.graph.inputs ?? [],
       outputs: main?.graph.outputs ?? [],
       preprocessing: arch.preprocessing,
+      ...(arch.labels !== undefined ? { labels: LABELS_FILE } : {}),
       parameters: arch.weights.parameterCount(),
       ...(decoder !== undefined
         ? {

@@ -134,5 +134,6 @@ export function buildResNet50(config: ResNetConfig): ArchitectureBuild {
       std: [0.229, 0.224, 0.225],
     },
     config: { ...config, blocks: [...config.blocks] },
+    ...(config.num_classes === 1000 ? { labels: "imagenet-1k" as const } : {}),
   };
 }

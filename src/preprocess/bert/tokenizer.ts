@@ -139,7 +139,10 @@ export class BertTokenizer {
     return ids.map((id, i) => {
       const token = Number.isInteger(id) ? this.vocab.tokens[id] : undefined;
       if (token === undefined) {
-        throw new PreprocessError("PREPROCESS_TOKEN_ID_INVALID", `ids[${i}] = ${String(id)} is not a token id`);
+        throw new PreprocessError(
+          "PREPROCESS_TOKEN_ID_INVALID",
+          `ids[${i}] = ${String(id)} is not a token id`,
+        );
       }
       return token;
     });
@@ -147,7 +150,8 @@ export class BertTokenizer {
 
   private idOf(token: string): number {
     const id = this.vocab.ids.get(token);
-    if (id === undefined) throw new Error(`internal: WordPiece produced ${token}, which is not in the vocabulary`);
+    if (id === undefined)
+      throw new Error(`internal: WordPiece produced ${token}, which is not in the vocabulary`);
     return id;
   }
 

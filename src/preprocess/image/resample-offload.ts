@@ -39,7 +39,9 @@ function startSourceWorker(): Worker {
 
 function getWorker(): Worker {
   if (worker) return worker;
-  const w = import.meta.url.endsWith(".ts") ? startSourceWorker() : new Worker(new URL("./resample-worker.js", import.meta.url));
+  const w = import.meta.url.endsWith(".ts")
+    ? startSourceWorker()
+    : new Worker(new URL("./resample-worker.js", import.meta.url));
   w.unref();
   w.on("message", (message: { id: number; out?: Uint8Array; error?: string }) => {
     const p = pending.get(message.id);
@@ -77,7 +79,8 @@ export function resizeCropOffLoop(job: ResizeCropJob): Promise<Uint8Array> {
     // A sharp Buffer may sit in a shared pool or in memory owned by libvips: transfer only a
     // plain ArrayBuffer that is exactly this image, copy otherwise.
     const { rgb } = job;
-    const own = rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && rgb.buffer instanceof ArrayBuffer;
+    const own =
+      rgb.byteOffset === 0 && rgb.byteLength === rgb.buffer.byteLength && rgb.buffer instanceof ArrayBuffer;
     const transfer = own ? [rgb.buffer as ArrayBuffer] : [];
     try {
       w.postMessage({ id, job }, transfer);

@@ -30,7 +30,8 @@ export function sniffAcceptedFormat(bytes: Uint8Array): AcceptedImageFormat | un
 export function sniffOtherImageFormat(bytes: Uint8Array): string | undefined {
   if (startsWith(bytes, ascii("GIF87a")) || startsWith(bytes, ascii("GIF89a"))) return "gif";
   if (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8)) return "webp";
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return "tiff";
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return "tiff";
   if (startsWith(bytes, ascii("BM"))) return "bmp";
   if (startsWith(bytes, ascii("ftyp"), 4)) return "heif";
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 256)).trimStart();

@@ -17,7 +17,13 @@
  */
 import { isWellFormedUtf16 } from "../../core/unicode.js";
 import { PreprocessError, type PreprocessErrorCode } from "../errors.js";
-import { DATATYPES, isTensorDatatype, type OrtTensorType, type TensorData, type TensorDatatype } from "./datatypes.js";
+import {
+  DATATYPES,
+  isTensorDatatype,
+  type OrtTensorType,
+  type TensorData,
+  type TensorDatatype,
+} from "./datatypes.js";
 import { toFloat16Bits } from "./fp16.js";
 
 /** Default element limit: 4 Mi elements (16 MiB as FP32). */
@@ -58,14 +64,20 @@ function parseShape(shape: unknown, maxElements: number): { dims: number[]; coun
   let count = 1;
   const dims = shape.map((d: unknown, i) => {
     if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
-      fail("PREPROCESS_TENSOR_SHAPE", `shape[${i}] must be a non-negative integer, got ${JSON.stringify(d) ?? typeof d}`);
+      fail(
+        "PREPROCESS_TENSOR_SHAPE",
+        `shape[${i}] must be a non-negative integer, got ${JSON.stringify(d) ?? typeof d}`,
+      );
     }
     count *= d;
     return d;
   });
   // Checked after the loop: a zero anywhere makes the count 0 whatever the other sizes are.
   if (count > maxElements) {
-    fail("PREPROCESS_TENSOR_TOO_LARGE", `shape [${dims.join(", ")}] has ${count} elements; at most ${maxElements} are accepted`);
+    fail(
+      "PREPROCESS_TENSOR_TOO_LARGE",
+      `shape [${dims.join(", ")}] has ${count} elements; at most ${maxElements} are accepted`,
+    );
   }
   return { dims, count };
 }
@@ -75,21 +87,33 @@ function flatten(data: unknown, dims: readonly number[], count: number): unknown
   if (!Array.isArray(data)) fail("PREPROCESS_TENSOR_SHAPE", "data must be an array");
   if (data.length === count && !data.some(Array.isArray)) return data;
   if (dims.length <= 1) {
-    fail("PREPROCESS_TENSOR_SHAPE", `data has ${data.length} elements, shape [${dims.join(", ")}] needs ${count}`);
+    fail(
+      "PREPROCESS_TENSOR_SHAPE",
+      `data has ${data.length} elements, shape [${dims.join(", ")}] needs ${count}`,
+    );
   }
   const out: unknown[] = [];
-  const walk = (node: unknown, depth: number, path: string): void => {
+  const indices: number[] = [];
+  const path = (): string => `data${indices.map((i) => `[${i}]`).join("")}`;
+  const walk = (node: unknown, depth: number): void => {
     if (depth === dims.length) {
-      if (Array.isArray(node)) fail("PREPROCESS_TENSOR_SHAPE", `${path} is nested deeper than shape`);
+      if (Array.isArray(node)) fail("PREPROCESS_TENSOR_SHAPE", `${path()} is nested deeper than shape`);
       out.push(node);
       return;
     }
     if (!Array.isArray(node) || node.length !== dims[depth]) {
-      fail("PREPROCESS_TENSOR_SHAPE", `${path} must be a list of ${dims[depth]} (shape [${dims.join(", ")}])`);
+      fail(
+        "PREPROCESS_TENSOR_SHAPE",
+        `${path()} must be a list of ${dims[depth]} (shape [${dims.join(", ")}])`,
+      );
     }
-    node.forEach((child, i) => walk(child, depth + 1, `${path}[${i}]`));
+    for (let i = 0; i < node.length; i++) {
+      indices.push(i);
+      walk(node[i], depth + 1);
+      indices.pop();
+    }
   };
-  walk(data, 0, "data");
+  walk(data, 0);
   return out;
 }
 
@@ -99,19 +123,25 @@ function describe(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "a list" : typeof value;
 }
 
-function toBigInt(value: unknown, where: string, datatype: TensorDatatype): bigint {
+/** A 64-bit integer element: a safe-integer JSON number or a decimal string. */
+function toBigInt(value: unknown, index: number, datatype: TensorDatatype): bigint {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === "string" && DECIMAL_INTEGER.test(value)) return BigInt(value);
+  const where = `data[${index}]`;
   if (typeof value === "number") {
-    if (!Number.isInteger(value)) fail("PREPROCESS_TENSOR_DATA", `${where} = ${describe(value)} is not an integer`);
+    if (!Number.isInteger(value))
+      fail("PREPROCESS_TENSOR_DATA", `${where} = ${describe(value)} is not an integer`);
     if (!Number.isSafeInteger(value)) {
       fail(
         "PREPROCESS_TENSOR_RANGE",
         `${where} = ${value} is beyond 2^53 - 1 and has lost precision as a JSON number: send ${datatype} values that large as decimal strings`,
       );
     }
-    return BigInt(value);
   }
-  if (typeof value === "string" && DECIMAL_INTEGER.test(value)) return BigInt(value);
-  return fail("PREPROCESS_TENSOR_DATA", `${where} = ${describe(value)} is not an integer or a decimal string`);
+  return fail(
+    "PREPROCESS_TENSOR_DATA",
+    `${where} = ${describe(value)} is not an integer or a decimal string`,
+  );
 }
 
 /**
@@ -129,11 +159,20 @@ export function parseTensorInput(json: unknown, opts: ParseTensorOptions = {}): 
   }
   if (!isPlainObject(json)) fail("PREPROCESS_TENSOR_INVALID", "a tensor must be a JSON object");
   for (const key of Object.keys(json)) {
-    if (!KNOWN_KEYS.has(key)) fail("PREPROCESS_TENSOR_INVALID", `unknown tensor field ${JSON.stringify(key)}`);
+    if (!KNOWN_KEYS.has(key))
+      fail("PREPROCESS_TENSOR_INVALID", `unknown tensor field ${JSON.stringify(key)}`);
   }
   const { name, datatype, shape, data, parameters } = json;
-  if (typeof name !== "string" || name.length === 0 || name.length > NAME_MAX_LENGTH || !isWellFormedUtf16(name)) {
-    fail("PREPROCESS_TENSOR_INVALID", `name must be a non-empty string of at most ${NAME_MAX_LENGTH} characters`);
+  if (
+    typeof name !== "string" ||
+    name.length === 0 ||
+    name.length > NAME_MAX_LENGTH ||
+    !isWellFormedUtf16(name)
+  ) {
+    fail(
+      "PREPROCESS_TENSOR_INVALID",
+      `name must be a non-empty string of at most ${NAME_MAX_LENGTH} characters`,
+    );
   }
   if (parameters !== undefined && !isPlainObject(parameters)) {
     fail("PREPROCESS_TENSOR_INVALID", "parameters must be an object");
@@ -149,47 +188,92 @@ export function parseTensorInput(json: unknown, opts: ParseTensorOptions = {}): 
   const elements = flatten(data, dims, count);
   const out = info.allocate(count);
 
-  for (let i = 0; i < count; i++) {
-    const value = elements[i];
-    const where = `data[${i}]`;
-    switch (info.kind) {
-      case "bool":
-        if (typeof value !== "boolean") fail("PREPROCESS_TENSOR_DATA", `${where} = ${describe(value)} is not true or false`);
-        (out as Uint8Array)[i] = value ? 1 : 0;
-        break;
-      case "int":
-      case "bigint": {
-        const v = toBigInt(value, where, datatype);
+  // One loop per kind, and element paths only built for the error message: these loops
+  // run over millions of elements.
+  const at = (i: number): string => `data[${i}]`;
+  switch (info.kind) {
+    case "bool": {
+      const arr = out as Uint8Array;
+      for (let i = 0; i < count; i++) {
+        const value = elements[i];
+        if (typeof value !== "boolean")
+          fail("PREPROCESS_TENSOR_DATA", `${at(i)} = ${describe(value)} is not true or false`);
+        arr[i] = value ? 1 : 0;
+      }
+      break;
+    }
+    case "int": {
+      // Up to 32 bits: plain numbers, no BigInt per element.
+      const arr = out as Int32Array;
+      const min = Number(info.min);
+      const max = Number(info.max);
+      for (let i = 0; i < count; i++) {
+        const value = elements[i];
+        if (typeof value !== "number" || !Number.isInteger(value)) {
+          fail("PREPROCESS_TENSOR_DATA", `${at(i)} = ${describe(value)} is not an integer`);
+        }
+        if (value < min || value > max) {
+          fail(
+            "PREPROCESS_TENSOR_RANGE",
+            `${at(i)} = ${value} is outside ${datatype}'s range [${min}, ${max}]`,
+          );
+        }
+        arr[i] = value;
+      }
+      break;
+    }
+    case "bigint": {
+      const arr = out as BigInt64Array | BigUint64Array;
+      for (let i = 0; i < count; i++) {
+        const v = toBigInt(elements[i], i, datatype);
         if (v < (info.min as bigint) || v > (info.max as bigint)) {
-          fail("PREPROCESS_TENSOR_RANGE", `${where} = ${v} is outside ${datatype}'s range [${info.min}, ${info.max}]`);
+          fail(
+            "PREPROCESS_TENSOR_RANGE",
+            `${at(i)} = ${v} is outside ${datatype}'s range [${info.min}, ${info.max}]`,
+          );
         }
-        if (info.kind === "bigint") (out as BigInt64Array | BigUint64Array)[i] = v;
-        else (out as Int32Array)[i] = Number(v);
-        break;
+        arr[i] = v;
       }
-      case "float":
-      case "half": {
+      break;
+    }
+    case "float": {
+      const arr = out as Float32Array | Float64Array;
+      const single = datatype === "FP32";
+      for (let i = 0; i < count; i++) {
+        const value = elements[i];
         if (typeof value !== "number" || !Number.isFinite(value)) {
-          fail("PREPROCESS_TENSOR_DATA", `${where} = ${describe(value)} is not a finite number`);
+          fail("PREPROCESS_TENSOR_DATA", `${at(i)} = ${describe(value)} is not a finite number`);
         }
-        if (info.kind === "half") {
-          const bits = toFloat16Bits(value);
-          if ((bits & 0x7c00) === 0x7c00) fail("PREPROCESS_TENSOR_RANGE", `${where} = ${value} overflows FP16`);
-          (out as Uint16Array)[i] = bits;
-        } else {
-          if (datatype === "FP32" && !Number.isFinite(Math.fround(value))) {
-            fail("PREPROCESS_TENSOR_RANGE", `${where} = ${value} overflows FP32`);
-          }
-          (out as Float32Array | Float64Array)[i] = value;
+        if (single && !Number.isFinite(Math.fround(value))) {
+          fail("PREPROCESS_TENSOR_RANGE", `${at(i)} = ${value} overflows FP32`);
         }
-        break;
+        arr[i] = value;
       }
-      case "bytes":
-        if (typeof value !== "string" || !isWellFormedUtf16(value)) {
-          fail("PREPROCESS_TENSOR_DATA", `${where} = ${describe(value)} is not a well-formed string`);
+      break;
+    }
+    case "half": {
+      const arr = out as Uint16Array;
+      for (let i = 0; i < count; i++) {
+        const value = elements[i];
+        if (typeof value !== "number" || !Number.isFinite(value)) {
+          fail("PREPROCESS_TENSOR_DATA", `${at(i)} = ${describe(value)} is not a finite number`);
         }
-        (out as string[])[i] = value;
-        break;
+        const bits = toFloat16Bits(value);
+        if ((bits & 0x7c00) === 0x7c00) fail("PREPROCESS_TENSOR_RANGE", `${at(i)} = ${value} overflows FP16`);
+        arr[i] = bits;
+      }
+      break;
+    }
+    case "bytes": {
+      const arr = out as string[];
+      for (let i = 0; i < count; i++) {
+        const value = elements[i];
+        if (typeof value !== "string" || !isWellFormedUtf16(value)) {
+          fail("PREPROCESS_TENSOR_DATA", `${at(i)} = ${describe(value)} is not a well-formed string`);
+        }
+        arr[i] = value;
+      }
+      break;
     }
   }
   return { name, datatype, ortType: info.ort, dims, data: out };

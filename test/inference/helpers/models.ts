@@ -17,7 +17,11 @@ export interface ModelDir {
 
 export function modelDir(): ModelDir {
   const dir = mkdtempSync(join(tmpdir(), "zeq-np-inference-"));
-  return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 const bytesOf = (a: Float32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -29,7 +33,8 @@ function spec(partial: Pick<ModelSpec, "inputs" | "outputs" | "nodes" | "initial
 /** The weights of the dense model: W[i][j] = (i + 1) / (j + 2), deterministic and exact in float32. */
 export function denseWeights(inFeatures: number, outFeatures: number): Float32Array {
   const w = new Float32Array(inFeatures * outFeatures);
-  for (let i = 0; i < inFeatures; i++) for (let j = 0; j < outFeatures; j++) w[i * outFeatures + j] = (i + 1) / (j + 2);
+  for (let i = 0; i < inFeatures; i++)
+    for (let j = 0; j < outFeatures; j++) w[i * outFeatures + j] = (i + 1) / (j + 2);
   return w;
 }
 
@@ -45,7 +50,14 @@ export function writeDense(d: ModelDir, file = "dense.onnx"): string {
       inputs: [{ name: "x", dtype: "float32", dims: ["N", 4] }],
       outputs: [{ name: "y", dtype: "float32", dims: ["N", 3] }],
       nodes: [{ name: "mm", opType: "MatMul", inputs: ["x", "W"], outputs: ["y"] }],
-      initializers: [{ name: "W", dtype: "float32", dims: [4, 3], data: { external: { location: `${file}.data`, offset: 0, length: w.byteLength } } }],
+      initializers: [
+        {
+          name: "W",
+          dtype: "float32",
+          dims: [4, 3],
+          data: { external: { location: `${file}.data`, offset: 0, length: w.byteLength } },
+        },
+      ],
     }),
   );
   writeFileSync(d.path(file), bytes);
@@ -82,7 +94,9 @@ export function writeMixed(d: ModelDir, file = "mixed.onnx"): string {
  */
 export function writeHeavy(d: ModelDir, width = 512, layers = 8, file = "heavy.onnx"): string {
   const w = new Float32Array(width * width);
-  for (let i = 0; i < width; i++) for (let j = 0; j < width; j++) w[i * width + j] = (i === j ? 0.5 : 0) + ((i * 7 + j * 13) % 17) / (17 * width);
+  for (let i = 0; i < width; i++)
+    for (let j = 0; j < width; j++)
+      w[i * width + j] = (i === j ? 0.5 : 0) + ((i * 7 + j * 13) % 17) / (17 * width);
   const nodes = [];
   let previous = "x";
   for (let l = 0; l < layers; l++) {
@@ -103,7 +117,10 @@ export function writeHeavy(d: ModelDir, width = 512, layers = 8, file = "heavy.o
 }
 
 /** Feeds for the heavy model with N rows. */
-export function heavyFeeds(n: number, width = 512): { x: { dtype: "float32"; dims: number[]; data: Float32Array } } {
+export function heavyFeeds(
+  n: number,
+  width = 512,
+): { x: { dtype: "float32"; dims: number[]; data: Float32Array } } {
   const data = new Float32Array(n * width);
   for (let i = 0; i < data.length; i++) data[i] = ((i % 101) - 50) / 50;
   return { x: { dtype: "float32", dims: [n, width], data } };

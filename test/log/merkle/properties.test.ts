@@ -110,12 +110,26 @@ test("inclusion proofs equal the naive PATH, verify, and fail after tampering", 
       if (proof.length > 0) {
         const at = r % proof.length;
         const bit = 1 << (r % 8);
-        const flipped = proof.map((p, i) => (i === at ? p.map((x, k) => (k === (r >> 3) % 32 ? x ^ bit : x)) : p));
+        const flipped = proof.map((p, i) =>
+          i === at ? p.map((x, k) => (k === (r >> 3) % 32 ? x ^ bit : x)) : p,
+        );
         assert.throws(() => verifyInclusion(index, size, lh, flipped, root), isProofError, "flipped bit");
-        assert.throws(() => verifyInclusion(index, size, lh, proof.slice(1), root), isProofError, "missing node");
+        assert.throws(
+          () => verifyInclusion(index, size, lh, proof.slice(1), root),
+          isProofError,
+          "missing node",
+        );
       }
-      assert.throws(() => verifyInclusion(index, size, lh, [...proof, root], root), isProofError, "extra node");
-      assert.throws(() => verifyInclusion(index, size, lh, [root, ...proof], root), isProofError, "extra node first");
+      assert.throws(
+        () => verifyInclusion(index, size, lh, [...proof, root], root),
+        isProofError,
+        "extra node",
+      );
+      assert.throws(
+        () => verifyInclusion(index, size, lh, [root, ...proof], root),
+        isProofError,
+        "extra node first",
+      );
       const otherLeaf = leafHash(utf8("not in the tree"));
       assert.throws(() => verifyInclusion(index, size, otherLeaf, proof, root), isProofError, "wrong leaf");
       for (let j = 0; j < Math.min(size + 2, 40); j++) {
@@ -146,15 +160,37 @@ test("consistency proofs equal the naive PROOF, verify, and fail after tampering
       if (size1 === size2) return;
 
       const at = r % proof.length;
-      const flipped = proof.map((p, i) => (i === at ? p.map((x, k) => (k === (r >> 3) % 32 ? x ^ (1 << (r % 8)) : x)) : p));
-      assert.throws(() => verifyConsistency(size1, size2, flipped, root1, root2), isProofError, "flipped bit");
-      assert.throws(() => verifyConsistency(size1, size2, proof.slice(0, -1), root1, root2), isProofError, "missing");
-      assert.throws(() => verifyConsistency(size1, size2, [...proof, root2], root1, root2), isProofError, "extra");
-      assert.throws(() => verifyConsistency(size1, size2, proof, root2, root1), isProofError, "swapped roots");
+      const flipped = proof.map((p, i) =>
+        i === at ? p.map((x, k) => (k === (r >> 3) % 32 ? x ^ (1 << (r % 8)) : x)) : p,
+      );
+      assert.throws(
+        () => verifyConsistency(size1, size2, flipped, root1, root2),
+        isProofError,
+        "flipped bit",
+      );
+      assert.throws(
+        () => verifyConsistency(size1, size2, proof.slice(0, -1), root1, root2),
+        isProofError,
+        "missing",
+      );
+      assert.throws(
+        () => verifyConsistency(size1, size2, [...proof, root2], root1, root2),
+        isProofError,
+        "extra",
+      );
+      assert.throws(
+        () => verifyConsistency(size1, size2, proof, root2, root1),
+        isProofError,
+        "swapped roots",
+      );
       for (let s = 1; s <= size2; s++) {
         if (s === size1) continue;
         // Another old size with the same proof: root1 is the MTH of size1 leaves only.
-        assert.throws(() => verifyConsistency(s, size2, proof, root1, root2), isProofError, `wrong size1 ${s}`);
+        assert.throws(
+          () => verifyConsistency(s, size2, proof, root1, root2),
+          isProofError,
+          `wrong size1 ${s}`,
+        );
       }
     }),
     { numRuns: 150 },

@@ -53,7 +53,9 @@ interface ConsistencyFile {
 const load = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../vectors/rfc6962/${name}`, import.meta.url), "utf8")) as T;
 const ref = load<ReferenceTree>("reference-tree.json");
-const testdata = load<{ inclusion: InclusionFile[]; consistency: ConsistencyFile[] }>("transparency-dev-testdata.json");
+const testdata = load<{ inclusion: InclusionFile[]; consistency: ConsistencyFile[] }>(
+  "transparency-dev-testdata.json",
+);
 
 const leaves = ref.leaves.map((h) => fromHex(h));
 const roots = ref.roots.map((h) => fromHex(h));
@@ -93,7 +95,10 @@ test("reference tree: generated inclusion proofs equal the published ones and ve
     assert.deepEqual(hexes(proof), v.proof, `PATH(${v.leafIndex}, ${v.treeSize})`);
     const lh = leafHash(leaves[v.leafIndex] as Uint8Array);
     verifyInclusion(v.leafIndex, v.treeSize, lh, proof, roots[v.treeSize - 1] as Uint8Array);
-    assert.equal(toHex(rootFromInclusionProof(v.leafIndex, v.treeSize, lh, proof)), ref.roots[v.treeSize - 1]);
+    assert.equal(
+      toHex(rootFromInclusionProof(v.leafIndex, v.treeSize, lh, proof)),
+      ref.roots[v.treeSize - 1],
+    );
   }
 });
 
@@ -103,7 +108,13 @@ test("reference tree: generated consistency proofs equal the published ones and 
   for (const v of ref.consistency) {
     const proof = readPlanSync(planConsistencyProof(v.size1, v.size2), tree.read);
     assert.deepEqual(hexes(proof), v.proof, `PROOF(${v.size1}, ${v.size2})`);
-    verifyConsistency(v.size1, v.size2, proof, roots[v.size1 - 1] as Uint8Array, roots[v.size2 - 1] as Uint8Array);
+    verifyConsistency(
+      v.size1,
+      v.size2,
+      proof,
+      roots[v.size1 - 1] as Uint8Array,
+      roots[v.size2 - 1] as Uint8Array,
+    );
   }
 });
 
@@ -150,7 +161,9 @@ test("every corrupted inclusion proof is rejected (transparency-dev corruption r
       ["preceding garbage", () => verifyInclusion(i, n, lh, [new Uint8Array(), ...proof], root)],
       ["preceding root", () => verifyInclusion(i, n, lh, [root, ...proof], root)],
     ];
-    proof.forEach((_, j) => probes.push([`proof[${j}] bit 3`, () => verifyInclusion(i, n, lh, flip(proof, j, 8), root)]));
+    proof.forEach((_, j) =>
+      probes.push([`proof[${j}] bit 3`, () => verifyInclusion(i, n, lh, flip(proof, j, 8), root)]),
+    );
     if (proof.length > 0) {
       probes.push(["removed component", () => verifyInclusion(i, n, lh, proof.slice(0, -1), root)]);
     }
@@ -201,14 +214,22 @@ test("every corrupted consistency proof is rejected (transparency-dev corruption
 test("edge cases of the verifiers name the fault", () => {
   const r1 = roots[0] as Uint8Array;
   const lh = leafHash(leaves[0] as Uint8Array);
-  rejects(() => verifyInclusion(0, 0, lh, [], emptyHash), "index 0 in the empty tree", "LOG_PROOF_INDEX_OUT_OF_RANGE");
+  rejects(
+    () => verifyInclusion(0, 0, lh, [], emptyHash),
+    "index 0 in the empty tree",
+    "LOG_PROOF_INDEX_OUT_OF_RANGE",
+  );
   rejects(() => verifyInclusion(2, 1, lh, [], r1), "index beyond size", "LOG_PROOF_INDEX_OUT_OF_RANGE");
   rejects(() => verifyInclusion(-1, 1, lh, [], r1), "negative index", "LOG_PROOF_BAD_INPUT");
   rejects(() => verifyInclusion(0.5, 1, lh, [], r1), "fractional index", "LOG_PROOF_BAD_INPUT");
   rejects(() => verifyInclusion(0, 2 ** 53, lh, [], r1), "size beyond 2^53 - 1", "LOG_PROOF_BAD_INPUT");
   rejects(() => verifyInclusion(0, 1, lh, "nope" as never, r1), "proof not an array", "LOG_PROOF_BAD_INPUT");
   rejects(() => verifyInclusion(0, 1, lh, [[1, 2]] as never, r1), "node not bytes", "LOG_PROOF_BAD_INPUT");
-  rejects(() => verifyInclusion(0, 1, lh.subarray(1), [], r1), "short leaf hash", "LOG_PROOF_BAD_HASH_LENGTH");
+  rejects(
+    () => verifyInclusion(0, 1, lh.subarray(1), [], r1),
+    "short leaf hash",
+    "LOG_PROOF_BAD_HASH_LENGTH",
+  );
   rejects(() => verifyInclusion(0, 2, lh, [], r1), "missing node", "LOG_PROOF_WRONG_LENGTH");
   rejects(() => verifyInclusion(0, 1, lh, [], emptyHash), "wrong root", "LOG_PROOF_INVALID");
   verifyInclusion(0, 1, lh, [], r1);
@@ -217,7 +238,15 @@ test("edge cases of the verifiers name the fault", () => {
   verifyConsistency(1, 1, [], r1, r1);
   verifyConsistency(0, 0, [], emptyHash, emptyHash);
   rejects(() => verifyConsistency(1, 1, [], r1, emptyHash), "equal sizes, two roots", "LOG_PROOF_INVALID");
-  rejects(() => verifyConsistency(1, 1, [emptyHash], r1, r1), "equal sizes, a proof", "LOG_PROOF_WRONG_LENGTH");
-  rejects(() => verifyConsistency(0, 1, [], emptyHash, r1), "from the empty tree", "LOG_PROOF_INDEX_OUT_OF_RANGE");
+  rejects(
+    () => verifyConsistency(1, 1, [emptyHash], r1, r1),
+    "equal sizes, a proof",
+    "LOG_PROOF_WRONG_LENGTH",
+  );
+  rejects(
+    () => verifyConsistency(0, 1, [], emptyHash, r1),
+    "from the empty tree",
+    "LOG_PROOF_INDEX_OUT_OF_RANGE",
+  );
   rejects(() => verifyConsistency(2, 1, [], r1, r1), "time travel", "LOG_PROOF_INDEX_OUT_OF_RANGE");
 });

@@ -48,10 +48,7 @@ function note(size: number, root: Uint8Array, tag = ""): string {
   return `test-log\n${size}\n${Buffer.from(root).toString("base64")}\n\n— test ${tag}sig\n`;
 }
 
-async function withStore<T>(
-  harness: StorageHarness,
-  fn: (s: LogStorage) => Promise<T>,
-): Promise<T> {
+async function withStore<T>(harness: StorageHarness, fn: (s: LogStorage) => Promise<T>): Promise<T> {
   const s = await harness.open();
   try {
     return await fn(s);
@@ -108,7 +105,10 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
         assert.deepEqual(new Uint8Array(e.leaf), all[i]?.leaf, `leaf ${i}`);
         assert.deepEqual(new Uint8Array(e.extra), all[i]?.extra, `extra ${i}`);
       });
-      assert.deepEqual((await s.readEntries(5, 2)).map((e) => toHex(e.leaf)), [5, 6].map((i) => toHex(all[i]!.leaf)));
+      assert.deepEqual(
+        (await s.readEntries(5, 2)).map((e) => toHex(e.leaf)),
+        [5, 6].map((i) => toHex(all[i]!.leaf)),
+      );
       assert.equal(await s.countHashes(), storedHashCount(all.length));
     }),
   );
@@ -142,7 +142,11 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
         const root = naiveMth(leaves.slice(0, size));
         for (let i = 0; i < size; i++) {
           const proof = await inclusionProof(i, size, read);
-          assert.deepEqual(proof.map(toHex), naivePath(i, leaves.slice(0, size)).map(toHex), `PATH(${i}, ${size})`);
+          assert.deepEqual(
+            proof.map(toHex),
+            naivePath(i, leaves.slice(0, size)).map(toHex),
+            `PATH(${i}, ${size})`,
+          );
           verifyInclusion(i, size, leafHash(leaves[i]!), proof, root);
         }
         for (let from = 1; from <= size; from++) {
@@ -166,10 +170,22 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
       assert.equal((await s.checkpointAt(5))?.note, c5.note, "the first note is kept");
 
       const other = r9.rootHash;
-      await assert.rejects(s.saveCheckpoint({ size: 5, rootHash: other, note: note(5, other) }), code("LOG_CHECKPOINT_CONFLICT"));
-      await assert.rejects(s.saveCheckpoint({ size: 7, rootHash: other, note: note(7, other) }), code("LOG_CHECKPOINT_MISMATCH"));
-      await assert.rejects(s.saveCheckpoint({ size: 10, rootHash: other, note: note(10, other) }), code("LOG_CHECKPOINT_MISMATCH"));
-      await assert.rejects(s.saveCheckpoint({ size: 9, rootHash: new Uint8Array(3), note: "x" }), code("LOG_CHECKPOINT_MISMATCH"));
+      await assert.rejects(
+        s.saveCheckpoint({ size: 5, rootHash: other, note: note(5, other) }),
+        code("LOG_CHECKPOINT_CONFLICT"),
+      );
+      await assert.rejects(
+        s.saveCheckpoint({ size: 7, rootHash: other, note: note(7, other) }),
+        code("LOG_CHECKPOINT_MISMATCH"),
+      );
+      await assert.rejects(
+        s.saveCheckpoint({ size: 10, rootHash: other, note: note(10, other) }),
+        code("LOG_CHECKPOINT_MISMATCH"),
+      );
+      await assert.rejects(
+        s.saveCheckpoint({ size: 9, rootHash: new Uint8Array(3), note: "x" }),
+        code("LOG_CHECKPOINT_MISMATCH"),
+      );
 
       const c0 = { size: 0, rootHash: EMPTY_ROOT, note: note(0, EMPTY_ROOT) };
       await s.saveCheckpoint(c0);
@@ -178,9 +194,18 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
       assert.equal((await s.latestCheckpoint())?.size, 9);
       assert.equal(toHex((await s.latestCheckpoint())!.rootHash), toHex(r9.rootHash));
       assert.equal(await s.checkpointAt(7), null);
-      assert.deepEqual((await s.listCheckpoints(0, 10)).map((c) => c.size), [0, 5, 9]);
-      assert.deepEqual((await s.listCheckpoints(1, 1)).map((c) => c.size), [5]);
-      assert.deepEqual((await s.listCheckpoints(6, 10)).map((c) => c.note), [c9.note]);
+      assert.deepEqual(
+        (await s.listCheckpoints(0, 10)).map((c) => c.size),
+        [0, 5, 9],
+      );
+      assert.deepEqual(
+        (await s.listCheckpoints(1, 1)).map((c) => c.size),
+        [5],
+      );
+      assert.deepEqual(
+        (await s.listCheckpoints(6, 10)).map((c) => c.note),
+        [c9.note],
+      );
     }),
   );
 
@@ -192,7 +217,10 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
       assert.equal((await s.checkpointAt(3))?.note, c3.note);
 
       const wrong = { size: 3, rootHash: r5.rootHash, note: note(3, r5.rootHash) };
-      await assert.rejects(s.sequence({ entries: makeEntries(5, 4), checkpoint: wrong }), code("LOG_CHECKPOINT_CONFLICT"));
+      await assert.rejects(
+        s.sequence({ entries: makeEntries(5, 4), checkpoint: wrong }),
+        code("LOG_CHECKPOINT_CONFLICT"),
+      );
       const head = await s.treeHead();
       assert.equal(head.size, 5, "the refused transaction wrote nothing");
       assert.equal(await s.countHashes(), storedHashCount(5));
@@ -200,7 +228,10 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
 
       // A checkpoint for the size the same transaction creates is accepted.
       const r7root = naiveMth(leavesOf(makeEntries(0, 7)));
-      await s.sequence({ entries: makeEntries(5, 2), checkpoint: { size: 7, rootHash: r7root, note: note(7, r7root) } });
+      await s.sequence({
+        entries: makeEntries(5, 2),
+        checkpoint: { size: 7, rootHash: r7root, note: note(7, r7root) },
+      });
       assert.equal((await s.latestCheckpoint())?.size, 7);
     }),
   );
@@ -210,7 +241,10 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
       await s.sequence({ entries: makeEntries(0, 2) });
       const bad = [...makeEntries(2, 2), { leaf: "text", extra: new Uint8Array() } as unknown as LogEntry];
       await assert.rejects(s.sequence({ entries: bad }), code("LOG_ENTRY_INVALID"));
-      await assert.rejects(s.sequence({ entries: [{ leaf: new Uint8Array() } as LogEntry] }), code("LOG_ENTRY_INVALID"));
+      await assert.rejects(
+        s.sequence({ entries: [{ leaf: new Uint8Array() } as LogEntry] }),
+        code("LOG_ENTRY_INVALID"),
+      );
       assert.equal((await s.treeHead()).size, 2);
     }),
   );
@@ -229,7 +263,10 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
       const head = await s2.treeHead();
       assert.deepEqual([head.size, toHex(head.rootHash)], [12, toHex(r.rootHash)]);
       const back = await s2.readEntries(0, 12);
-      assert.deepEqual(back.map((e) => toHex(e.leaf)), entries.map((e) => toHex(e.leaf)));
+      assert.deepEqual(
+        back.map((e) => toHex(e.leaf)),
+        entries.map((e) => toHex(e.leaf)),
+      );
       assert.equal((await s2.latestCheckpoint())?.size, 12);
       const more = await s2.sequence({ entries: makeEntries(12, 3) });
       assert.equal(toHex(more.rootHash), toHex(naiveMth(leavesOf(makeEntries(0, 15)))));
@@ -249,7 +286,9 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
     const b = await h.open();
     try {
       const batches = Array.from({ length: 16 }, (_, k) => makeEntries(1000 * k, 1 + (k % 5)));
-      const results = await Promise.all(batches.map((batch, k) => (k % 2 ? a : b).sequence({ entries: batch })));
+      const results = await Promise.all(
+        batches.map((batch, k) => (k % 2 ? a : b).sequence({ entries: batch })),
+      );
       const total = batches.reduce((n, x) => n + x.length, 0);
       const starts = results.map((r) => r.firstIndex).sort((x, y) => x - y);
       let next = 0;
@@ -258,7 +297,10 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
         assert.equal(st, next, "batches are contiguous and disjoint");
         next += batches[k]!.length;
         const back = await a.readEntries(st, batches[k]!.length);
-        assert.deepEqual(back.map((e) => toHex(e.leaf)), batches[k]!.map((e) => toHex(e.leaf)));
+        assert.deepEqual(
+          back.map((e) => toHex(e.leaf)),
+          batches[k]!.map((e) => toHex(e.leaf)),
+        );
       }
       const head = await b.treeHead();
       assert.equal(head.size, total);

@@ -49,8 +49,14 @@ test("sqlite: files that are not log stores are refused with a coded error", asy
     db.close();
     await assert.rejects(openSqliteStorage(other), code("LOG_STORAGE_OPEN_FAILED"));
 
-    await assert.rejects(openSqliteStorage(join(dir, "absent.sqlite"), { mustExist: true }), code("LOG_STORAGE_OPEN_FAILED"));
-    await assert.rejects(openSqliteStorage(join(dir, "no", "such", "dir.sqlite")), code("LOG_STORAGE_OPEN_FAILED"));
+    await assert.rejects(
+      openSqliteStorage(join(dir, "absent.sqlite"), { mustExist: true }),
+      code("LOG_STORAGE_OPEN_FAILED"),
+    );
+    await assert.rejects(
+      openSqliteStorage(join(dir, "no", "such", "dir.sqlite")),
+      code("LOG_STORAGE_OPEN_FAILED"),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -126,8 +126,23 @@ test("model.json lists every file with its real hash and size, and loads back", 
       assert.equal(sha256(join(dir, file.path)), file.sha256, `${name}/${file.path}`);
       assert.equal(readFileSync(join(dir, file.path)).length, file.bytes);
     }
-    assert.deepEqual(readdirSync(dir).sort(), [...metadata.files.map((f) => f.path), "model.json"].sort());
+    const extra = metadata.labels !== undefined ? [metadata.labels] : [];
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      [...metadata.files.map((f) => f.path), "model.json", ...extra].sort(),
+    );
   }
+});
+
+test("resnet50 carries the 1000 ImageNet class names as labels.txt", async () => {
+  const { dir, metadata } = await tiny("resnet50");
+  assert.equal(metadata.labels, "labels.txt");
+  const labels = readFileSync(join(dir, "labels.txt"), "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
+  assert.equal(labels.length, 1000);
+  assert.equal(labels[0], "tench");
+  assert.equal((await tiny("gpt2")).metadata.labels, undefined);
 });
 
 test("each ONNX file's initializers are the architecture's weights in the shared data file", async () => {

@@ -21,7 +21,8 @@ test("the committed tiny models are exactly what the builders produce today", as
       readFileSync(join(committedDir, "model.json"), "utf8"),
       readFileSync(join(fresh.dir, "model.json"), "utf8"),
     );
-    for (const file of fresh.metadata.files) {
+    const labels = fresh.metadata.labels !== undefined ? [{ path: fresh.metadata.labels }] : [];
+    for (const file of [...fresh.metadata.files, ...labels]) {
       assert.ok(
         readFileSync(join(committedDir, file.path)).equals(readFileSync(join(fresh.dir, file.path))),
         `${name}/${file.path}`,

@@ -44,7 +44,8 @@ test("character classes: the ASCII punctuation ranges, Unicode P*, CJK blocks, f
 });
 
 test("BasicTokenizer (lower case) matches the reference's unit tests", () => {
-  for (const [text, expected] of unit.basicLower) assert.deepEqual(basicTokenizeUncased(text), expected, text);
+  for (const [text, expected] of unit.basicLower)
+    assert.deepEqual(basicTokenizeUncased(text), expected, text);
 });
 
 test("WordPiece on the reference's toy vocabulary", () => {
@@ -68,7 +69,26 @@ test("cleaning: control characters vanish (joining words), whitespace separates"
 
 const piecesOfText = fc.array(
   fc.oneof(
-    fc.constantFrom(" ", "\n", "\u0085", "\u000b", ".", "'", "!", "\u03a3", "\u03c3", "A", "b", "\u0301", "\u535a", "\u00c9", "ß", "İ", "\u200d", "\u2028"),
+    fc.constantFrom(
+      " ",
+      "\n",
+      "\u0085",
+      "\u000b",
+      ".",
+      "'",
+      "!",
+      "\u03a3",
+      "\u03c3",
+      "A",
+      "b",
+      "\u0301",
+      "\u535a",
+      "\u00c9",
+      "ß",
+      "İ",
+      "\u200d",
+      "\u2028",
+    ),
     fc.string({ unit: "grapheme", maxLength: 4 }),
   ),
   { maxLength: 120 },
@@ -80,7 +100,10 @@ test("property: tokenizing chunk by chunk equals tokenizing the whole text", () 
       const text = parts.join("");
       const chunks = [...basicTokenizerChunks(text, size)];
       assert.equal(chunks.join(""), text);
-      assert.deepEqual(chunks.flatMap((c) => basicTokenizeUncased(c)), basicTokenizeUncased(text));
+      assert.deepEqual(
+        chunks.flatMap((c) => basicTokenizeUncased(c)),
+        basicTokenizeUncased(text),
+      );
     }),
     { numRuns: 1000 },
   );
@@ -88,10 +111,22 @@ test("property: tokenizing chunk by chunk equals tokenizing the whole text", () 
 
 test("chunking never changes the result at the places where it could", () => {
   // Final sigma looks through case-ignorable "." and "'"; NEL and VT are deleted, not split on.
-  for (const text of ["\u0391\u03a3.\u0392", "A\u03a3'b", "\u03a3.\u03a3.\u03a3", "ab\u0085cd", "ab\u000bcd", "x!\u0301y", "\u535a\u0301z"]) {
+  for (const text of [
+    "\u0391\u03a3.\u0392",
+    "A\u03a3'b",
+    "\u03a3.\u03a3.\u03a3",
+    "ab\u0085cd",
+    "ab\u000bcd",
+    "x!\u0301y",
+    "\u535a\u0301z",
+  ]) {
     const whole = basicTokenizeUncased(text);
     for (let size = 1; size <= text.length; size++) {
-      assert.deepEqual([...basicTokenizerChunks(text, size)].flatMap((c) => basicTokenizeUncased(c)), whole, `${text} / ${size}`);
+      assert.deepEqual(
+        [...basicTokenizerChunks(text, size)].flatMap((c) => basicTokenizeUncased(c)),
+        whole,
+        `${text} / ${size}`,
+      );
     }
   }
 });

@@ -2,7 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { BERT_SPECIAL_IDS, BertTokenizer, loadBertTokenizer } from "../../../src/preprocess/bert/tokenizer.js";
+import {
+  BERT_SPECIAL_IDS,
+  BertTokenizer,
+  loadBertTokenizer,
+} from "../../../src/preprocess/bert/tokenizer.js";
 import { assertPreprocessError } from "../assert-code.js";
 
 interface Case {
@@ -28,7 +32,11 @@ test("published bert-base-uncased encodings (Hugging Face) are reproduced", () =
   for (const c of vectors.cases) {
     const enc = tok.encode(c.text, c.pair === undefined ? {} : { pair: c.pair });
     assert.deepEqual(enc.inputIds, c.ids, c.name);
-    assert.deepEqual(enc.attentionMask, c.ids.map(() => 1), c.name);
+    assert.deepEqual(
+      enc.attentionMask,
+      c.ids.map(() => 1),
+      c.name,
+    );
     assert.deepEqual(enc.tokenTypeIds, c.tokenTypeIds ?? c.ids.map(() => 0), c.name);
     assert.equal(enc.truncated, false, c.name);
     if (c.tokens) assert.deepEqual(enc.tokens.slice(1, -1), c.tokens, c.name);
@@ -50,11 +58,17 @@ test("cases established from the vocabulary itself: word pieces, accents, punctu
   assert.deepEqual(tok.tokenize("e-mail"), ["e", "-", "mail"]);
   assert.deepEqual(tok.tokenize("\u00abquoted\u00bb"), ["\u00ab", "quoted", "\u00bb"]);
   // Final sigma: lower-casing "ΟΔΟΣ" ends in ς (U+03C2), as Python's str.lower() does.
-  assert.equal(tok.tokenize("\u039f\u0394\u039f\u03a3").join("").replaceAll("##", ""), "\u03bf\u03b4\u03bf\u03c2");
+  assert.equal(
+    tok.tokenize("\u039f\u0394\u039f\u03a3").join("").replaceAll("##", ""),
+    "\u03bf\u03b4\u03bf\u03c2",
+  );
 });
 
 test("[MASK] and the other special tokens written exactly are the special ids; other spellings are text", () => {
-  assert.deepEqual(tok.encode("The [MASK] sat on the mat.").inputIds, [101, 1996, 103, 2938, 2006, 1996, 13523, 1012, 102]);
+  assert.deepEqual(
+    tok.encode("The [MASK] sat on the mat.").inputIds,
+    [101, 1996, 103, 2938, 2006, 1996, 13523, 1012, 102],
+  );
   assert.deepEqual(tok.tokenize("a[SEP]b[CLS][PAD][UNK]"), ["a", "[SEP]", "b", "[CLS]", "[PAD]", "[UNK]"]);
   assert.deepEqual(tok.tokenize("[mask]"), ["[", "mask", "]"]);
   assert.deepEqual(tok.tokenize("[ MASK ]"), ["[", "mask", "]"]);
@@ -101,7 +115,10 @@ test("decode: specials can be skipped and clean-up turned off", () => {
   const ids = tok.encode("Hello, world! Don't.").inputIds;
   assert.equal(tok.decode(ids), "[CLS] hello, world! don't. [SEP]");
   assert.equal(tok.decode(ids, { skipSpecialTokens: true }), "hello, world! don't.");
-  assert.equal(tok.decode(ids, { skipSpecialTokens: true, cleanUpTokenizationSpaces: false }), "hello , world ! don ' t .");
+  assert.equal(
+    tok.decode(ids, { skipSpecialTokens: true, cleanUpTokenizationSpaces: false }),
+    "hello , world ! don ' t .",
+  );
 });
 
 test("bad input and options are coded errors", () => {
@@ -132,17 +149,21 @@ test("the reference toy vocabulary: full tokenizer (google-research/bert tokeniz
 
 test("property: encodings are well formed for arbitrary text", () => {
   fc.assert(
-    fc.property(fc.string({ unit: "grapheme", maxLength: 200 }), fc.integer({ min: 2, max: 64 }), (text, maxLength) => {
-      const enc = tok.encode(text, { maxLength });
-      assert.ok(enc.inputIds.length <= maxLength);
-      assert.equal(enc.inputIds[0], 101);
-      assert.equal(enc.inputIds[enc.inputIds.length - 1], 102);
-      assert.equal(enc.inputIds.length, enc.tokens.length);
-      assert.ok(enc.inputIds.every((id) => Number.isInteger(id) && id >= 0 && id < tok.vocabSize));
-      // Tokenizing in chunks (for early stop) gives the same tokens as a single pass.
-      const untruncated = tok.tokenize(text);
-      assert.deepEqual(enc.tokens.slice(1, -1), untruncated.slice(0, maxLength - 2));
-    }),
+    fc.property(
+      fc.string({ unit: "grapheme", maxLength: 200 }),
+      fc.integer({ min: 2, max: 64 }),
+      (text, maxLength) => {
+        const enc = tok.encode(text, { maxLength });
+        assert.ok(enc.inputIds.length <= maxLength);
+        assert.equal(enc.inputIds[0], 101);
+        assert.equal(enc.inputIds[enc.inputIds.length - 1], 102);
+        assert.equal(enc.inputIds.length, enc.tokens.length);
+        assert.ok(enc.inputIds.every((id) => Number.isInteger(id) && id >= 0 && id < tok.vocabSize));
+        // Tokenizing in chunks (for early stop) gives the same tokens as a single pass.
+        const untruncated = tok.tokenize(text);
+        assert.deepEqual(enc.tokens.slice(1, -1), untruncated.slice(0, maxLength - 2));
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -19,7 +19,21 @@ test("the packaged vocabulary maps back to the published vocab.txt (pinned SHA-2
   assert.equal(vocab.tokens.length, 30522);
   assert.deepEqual(
     [0, 1, 100, 101, 102, 103, 104, 998, 999, 1996, 2015, 29612, 30521].map((id) => vocab.tokens[id]),
-    ["[PAD]", "[unused0]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[unused99]", "[unused993]", "!", "the", "##s", "##!", "##\uff5e"],
+    [
+      "[PAD]",
+      "[unused0]",
+      "[UNK]",
+      "[CLS]",
+      "[SEP]",
+      "[MASK]",
+      "[unused99]",
+      "[unused993]",
+      "!",
+      "the",
+      "##s",
+      "##!",
+      "##\uff5e",
+    ],
   );
   assert.equal(vocab.ids.get("##ing"), 2075);
 });
@@ -37,7 +51,10 @@ test("a tampered vocabulary is refused", () => {
   const renamed = packageTokens.slice();
   renamed[5000] = `${renamed[5000]}x`;
   assertPreprocessError(() => bertVocabFromPackageTokens(renamed), "PREPROCESS_VOCAB_INVALID");
-  assertPreprocessError(() => bertVocabFromPackageTokens(packageTokens.slice(0, -1)), "PREPROCESS_VOCAB_INVALID");
+  assertPreprocessError(
+    () => bertVocabFromPackageTokens(packageTokens.slice(0, -1)),
+    "PREPROCESS_VOCAB_INVALID",
+  );
   assertPreprocessError(() => bertVocabFromPackageTokens({}), "PREPROCESS_VOCAB_INVALID");
   const notString = packageTokens.slice() as unknown[];
   notString[7] = 7;

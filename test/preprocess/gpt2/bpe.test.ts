@@ -73,13 +73,19 @@ test("property: heap-free bucket BPE equals the reference bpe() on GPT-2's merge
   const lines = vocab.decoder;
   const ids = (symbols: string[]): number[] => symbols.map((s) => vocab.encoder.get(s) as number);
   fc.assert(
-    fc.property(fc.string({ unit: fc.constantFrom("a", "b", "e", "r", " ", "0", "'", "é", "😀", "\n", "t", "h"), maxLength: 40 }), (s) => {
-      for (const piece of gpt2Pretokenize(s)) {
-        const symbols = symbolsOf(piece);
-        const fast = bpeMerge(ids(symbols), vocab.merges).map((id) => lines[id]);
-        assert.deepEqual(fast, referenceBpe(symbols, ranks), JSON.stringify(piece));
-      }
-    }),
+    fc.property(
+      fc.string({
+        unit: fc.constantFrom("a", "b", "e", "r", " ", "0", "'", "é", "😀", "\n", "t", "h"),
+        maxLength: 40,
+      }),
+      (s) => {
+        for (const piece of gpt2Pretokenize(s)) {
+          const symbols = symbolsOf(piece);
+          const fast = bpeMerge(ids(symbols), vocab.merges).map((id) => lines[id]);
+          assert.deepEqual(fast, referenceBpe(symbols, ranks), JSON.stringify(piece));
+        }
+      },
+    ),
     { numRuns: 400 },
   );
 });

@@ -16,6 +16,7 @@ import {
   tamperReceipt,
   TrustedKeys,
   verifyCheckpointConsistency,
+  verifyGenerationChain,
   verifyReceipt,
   RECEIPT_STEPS,
 } from "../../../web/src/verify/index.js";
@@ -192,4 +193,41 @@ test("property: consistency between any two checkpoints of one growing log verif
     ),
     { numRuns: 100 },
   );
+});
+
+test("a generation chain verifies when every step names the previous payload, and not when reordered", async () => {
+  const keys = await keysP;
+  const { createHash } = await import("node:crypto");
+  const payloads: Uint8Array[] = [];
+  let previous: string | null = null;
+  for (let i = 0; i < 4; i++) {
+    const p = new TextEncoder().encode(JSON.stringify({ step: i, previous_record_sha256: previous }));
+    payloads.push(p);
+    previous = createHash("sha256").update(p).digest("hex");
+  }
+  const root = naiveMth(payloads);
+  const checkpoint = signCheckpoint({ origin: ORIGIN, size: payloads.length, rootHash: root }, [signer]);
+  const receipts = payloads.map((p, index) => ({
+    envelope: signEnvelope(PAYLOAD_TYPE, p, signer),
+    log: {
+      origin: ORIGIN,
+      index,
+      tree_size: payloads.length,
+      checkpoint,
+      inclusion_proof: naivePath(index, payloads).map(b64),
+    },
+  }));
+  const good = await verifyGenerationChain(receipts, keys);
+  assert.equal(good.ok, true, good.detail);
+  assert.equal(good.verified, 4);
+
+  const swapped = [receipts[0], receipts[2], receipts[1], receipts[3]];
+  const bad = await verifyGenerationChain(swapped, keys);
+  assert.equal(bad.ok, false);
+  assert.deepEqual(bad.failure, { index: 1, step: "chain" });
+
+  const tampered = [...receipts];
+  tampered[2] = tamperReceipt(receipts[2], "inclusion-proof") as (typeof receipts)[number];
+  const broken = await verifyGenerationChain(tampered, keys);
+  assert.deepEqual(broken.failure, { index: 2, step: "inclusion" });
 });

@@ -24,6 +24,7 @@ import {
 import { fromHex } from "../../../web/src/verify/bytes.js";
 import { ed25519Verify, importEd25519PublicKey } from "../../../web/src/verify/crypto.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- vector files are read as loose JSON
 const load = (p: string): any =>
   JSON.parse(readFileSync(new URL(`../../vectors/${p}`, import.meta.url), "utf8"));
 

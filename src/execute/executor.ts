@@ -1,0 +1,416 @@
+/**
+ * The Execute step: input → feeds → forward pass in a worker → compute record → DSSE →
+ * durable log append → receipt. One record per forward pass: per batch element, per
+ * generation step.
+ */
+import { randomUUID } from "node:crypto";
+import { ZeqError, isZeqError } from "../core/errors.js";
+import type { BlobStore } from "../blob/store.js";
+import { encodeTensorBundle } from "../blob/tensor-bundle.js";
+import { DeadlineExceededError, type InferenceEngine, type RunResult } from "../inference/index.js";
+import { loadBertTokenizer, loadGpt2Tokenizer } from "../preprocess/index.js";
+import type { ComputeRecord, Operator } from "../record/schema.js";
+import { toHex } from "../core/bytes.js";
+import type { ModelCatalog, CatalogEntry } from "./catalog.js";
+import type { Committer } from "./commit.js";
+import { merkleTreeHash } from "./batch-root.js";
+import { ExecuteError } from "./errors.js";
+import { prepareInput, rawOf } from "./feeds.js";
+import { decoderShape, encodePrompt, isEndOfText, stepFeeds, TokenChooser } from "./generation.js";
+import { classPrediction, tokenPrediction } from "./prediction.js";
+import { buildComputeRecord } from "./record-builder.js";
+import { utf8 } from "../core/bytes.js";
+import type {
+  CommittedRecord,
+  ElementResult,
+  ExecuteInput,
+  ExecuteRequest,
+  ExecuteResult,
+  Executor,
+  InputTensor,
+  ModelSummary,
+  OutputTensor,
+  Prediction,
+} from "./types.js";
+
+export interface ExecutorOptions {
+  engine: InferenceEngine;
+  catalog: ModelCatalog;
+  committer: Committer;
+  blobs: BlobStore;
+  signerKeyId: string;
+  /** Keep each pass's input tensors (a tensor bundle) for replay. Default true. */
+  retainInputs?: boolean;
+  /** Keep outputs too large to inline in the record, for replay comparison. Default true. */
+  retainOutputs?: boolean;
+  /** Most elements in one batch. Default 64. */
+  maxBatch?: number;
+  /** Called when a pass that overran its CS43 deadline is committed after its caller was answered. */
+  onLateRecord?: (record: ComputeRecord) => void;
+}
+
+interface PassContext {
+  entry: CatalogEntry;
+  engineId: string;
+  file: string;
+  requestId: string;
+  batch: ComputeRecord["batch"];
+  operators: Operator[];
+  previousRecordSha256: string | null;
+  inputSize: number;
+  raw: ComputeRecord["input"]["raw"];
+}
+
+interface PassResult {
+  committed: CommittedRecord;
+  payloadSha256: string;
+  payload: Uint8Array;
+  outputs: OutputTensor[];
+  run: RunResult;
+}
+
+function summary(entry: CatalogEntry): ModelSummary {
+  const budget = (c: Record<string, number> | undefined, f: (c: Record<string, number>) => string) =>
+    c ? f(c) : null;
+  return {
+    name: entry.meta.name,
+    version: entry.meta.version,
+    task: entry.meta.task,
+    inputs: entry.meta.inputs.map((i) => ({ name: i.name, dtype: i.dtype as never, shape: i.dims })),
+    outputs: entry.meta.outputs.map((o) => ({ name: o.name, dtype: o.dtype as never, shape: o.dims })),
+    weightCheckpointSha256: entry.weightCheckpointSha256,
+    precision: entry.card?.summary ?? null,
+    budgets: {
+      latencyMs: budget(entry.budgets.latencyMs as never, (c) => `${c.a} + ${c.b}·n·log2(n+1)`),
+      memoryBytes: budget(entry.budgets.memoryBytes as never, (c) => `${c.c} + ${c.d}·n`),
+    },
+  };
+}
+
+export class DefaultExecutor implements Executor {
+  private inFlight = 0;
+  private closed = false;
+  private readonly late = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  models(): ModelSummary[] {
+    return this.options.catalog.list().map(summary);
+  }
+
+  model(name: string, version?: string): ModelSummary {
+    return summary(this.options.catalog.get(name, version));
+  }
+
+  modelCard(name: string, version?: string) {
+    return this.options.catalog.get(name, version).card?.envelope ?? null;
+  }
+
+  stats() {
+    return { queueDepth: this.options.engine.stats().queueDepth, inFlight: this.inFlight };
+  }
+
+  admit(request: ExecuteRequest): void {
+    const entry = this.options.catalog.get(request.model, request.version);
+    const maxBatch = this.options.maxBatch ?? 64;
+    if (request.inputs.length > maxBatch) {
+      throw new ExecuteError(
+        "EXECUTE_BATCH_TOO_LARGE",
+        `a batch holds at most ${maxBatch} elements, got ${request.inputs.length}`,
+      );
+    }
+    // Size is not known before tokenizing; admission uses the model's declared default.
+    const decision = this.options.engine.admit(entry.engineId, 1, request.operators);
+    if (!decision.admitted && decision.code === "INFER_OVERLOADED") {
+      throw Object.assign(new ExecuteError("EXECUTE_MODEL_REFUSED", decision.reason), {
+        code: "INFER_OVERLOADED",
+        retryAfterMs: decision.retryAfterMs ?? 1000,
+      });
+    }
+  }
+
+  async execute(request: ExecuteRequest): Promise<ExecuteResult> {
+    if (this.closed) throw new ExecuteError("EXECUTE_CLOSED", "the executor is shutting down");
+    const entry = this.options.catalog.get(request.model, request.version);
+    const maxBatch = this.options.maxBatch ?? 64;
+    if (request.inputs.length === 0 || request.inputs.length > maxBatch) {
+      throw new ExecuteError(
+        "EXECUTE_BATCH_TOO_LARGE",
+        `a request holds 1 to ${maxBatch} inputs, got ${request.inputs.length}`,
+      );
+    }
+    const batchId = request.batched ? randomUUID() : null;
+    this.inFlight++;
+    try {
+      const elements = await Promise.all(
+        request.inputs.map((input, position) =>
+          this.element(
+            entry,
+            input,
+            position,
+            request,
+            batchId ? { id: batchId, position, size: request.inputs.length } : null,
+          ),
+        ),
+      );
+      let batch: ExecuteResult["batch"] = null;
+      if (batchId) {
+        const payloads = elements.flatMap((e) => (e.ok ? e.records.map((r) => recordBytes(r)) : []));
+        batch = {
+          id: batchId,
+          size: request.inputs.length,
+          merkleRootSha256: toHex(merkleTreeHash(payloads)),
+        };
+      }
+      return {
+        requestId: request.requestId,
+        model: {
+          name: entry.meta.name,
+          version: entry.meta.version,
+          weightCheckpointSha256: entry.weightCheckpointSha256,
+        },
+        batch,
+        elements,
+      };
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async element(
+    entry: CatalogEntry,
+    input: ExecuteInput,
+    position: number,
+    request: ExecuteRequest,
+    batch: ComputeRecord["batch"],
+  ): Promise<ElementResult> {
+    try {
+      if (input.kind === "prompt") return await this.generate(entry, input, position, request, batch);
+      const prepared = await prepareInput(entry.meta, input);
+      const pass = await this.pass(
+        {
+          entry,
+          engineId: entry.engineId,
+          file: "model.onnx",
+          requestId: request.requestId,
+          batch,
+          operators: request.operators,
+          previousRecordSha256: null,
+          inputSize: prepared.inputSize,
+          raw: prepared.raw,
+        },
+        prepared.feeds,
+      );
+      return {
+        ok: true,
+        position,
+        records: [pass.committed],
+        outputs: pass.outputs,
+        prediction: this.predict(entry, pass.outputs, prepared.tokens),
+        latencyMs: pass.run.totalMs,
+      };
+    } catch (err) {
+      if (isZeqError(err)) return { ok: false, position, error: err };
+      throw err;
+    }
+  }
+
+  private async generate(
+    entry: CatalogEntry,
+    input: Extract<ExecuteInput, { kind: "prompt" }>,
+    position: number,
+    request: ExecuteRequest,
+    batch: ComputeRecord["batch"],
+  ): Promise<ElementResult> {
+    if (!entry.decoderEngineId) {
+      throw new ExecuteError(
+        "EXECUTE_INPUT_KIND_UNSUPPORTED",
+        `model ${entry.meta.name} does not generate text`,
+      );
+    }
+    const shape = decoderShape(entry.meta);
+    const promptIds = encodePrompt(input.prompt, input.maxTokens, shape);
+    const chooser = new TokenChooser(input.sampling);
+    const records: CommittedRecord[] = [];
+    const generated: number[] = [];
+    let previous: string | null = null;
+    let past: OutputTensor[] | null = null;
+    let newIds = promptIds;
+    let pastLength = 0;
+    let latencyMs = 0;
+    const raw = rawOf("prompt", utf8(input.prompt));
+    for (let step = 0; step < input.maxTokens; step++) {
+      const feeds = stepFeeds(newIds, pastLength, past, shape);
+      const pass: PassResult = await this.pass(
+        {
+          entry,
+          engineId: entry.decoderEngineId,
+          file: entry.meta.decoder_with_past!.path,
+          requestId: request.requestId,
+          batch,
+          operators: request.operators,
+          previousRecordSha256: previous,
+          inputSize: pastLength + newIds.length,
+          raw: step === 0 ? raw : null,
+        },
+        feeds,
+      );
+      records.push(pass.committed);
+      previous = pass.payloadSha256;
+      latencyMs += pass.run.totalMs;
+      const logits = pass.outputs.find((o) => o.name === "logits")!;
+      const vocab = logits.shape[2]!;
+      const last = (logits.data as Float32Array).subarray((newIds.length - 1) * vocab, newIds.length * vocab);
+      const next = chooser.choose(last);
+      generated.push(next);
+      if (isEndOfText(next)) break;
+      pastLength += newIds.length;
+      newIds = [next];
+      past = pass.outputs.filter((o) => o.name.startsWith("present."));
+    }
+    const prediction: Prediction = {
+      kind: "generation",
+      text: loadGpt2Tokenizer().decode(generated.filter((id) => !isEndOfText(id))),
+      tokenIds: generated,
+      steps: records.length,
+    };
+    return { ok: true, position, records, outputs: [], prediction, latencyMs };
+  }
+
+  /** One forward pass, committed. */
+  private async pass(ctx: PassContext, feeds: InputTensor[]): Promise<PassResult> {
+    const { engine, blobs } = this.options;
+    const retained =
+      this.options.retainInputs === false
+        ? null
+        : await blobs.put(encodeTensorBundle(feeds.map((f) => ({ ...f }))));
+    const feedMap = Object.fromEntries(
+      feeds.map((t) => [t.name, { dtype: t.dtype, dims: t.shape, data: t.data }]),
+    );
+    let run: RunResult;
+    try {
+      run = await engine.run(ctx.engineId, feedMap, { operators: ctx.operators, inputSize: ctx.inputSize });
+    } catch (err) {
+      if (err instanceof DeadlineExceededError && err.late) this.commitLate(ctx, feeds, retained, err.late);
+      throw err;
+    }
+    return this.commitRun(ctx, feeds, retained, run);
+  }
+
+  private async commitRun(
+    ctx: PassContext,
+    feeds: InputTensor[],
+    retained: string | null,
+    run: RunResult,
+  ): Promise<PassResult> {
+    const outputs: OutputTensor[] = ctx.entry.info.outputs
+      .map((o) => o.name)
+      .filter((name) => run.outputs[name] !== undefined)
+      .map((name) => {
+        const t = run.outputs[name]!;
+        return { name, dtype: t.dtype, shape: t.dims, data: t.data };
+      });
+    if (ctx.engineId !== ctx.entry.engineId) {
+      // The decoder's outputs are not the main model's: take them in the order they came.
+      outputs.splice(
+        0,
+        outputs.length,
+        ...Object.entries(run.outputs).map(([name, t]) => ({
+          name,
+          dtype: t.dtype,
+          shape: t.dims,
+          data: t.data,
+        })),
+      );
+    }
+    const outputBlobs = new Map<string, string>();
+    if (this.options.retainOutputs !== false) {
+      for (const o of outputs) {
+        if (o.data.length > 4096)
+          outputBlobs.set(o.name, await this.options.blobs.put(encodeTensorBundle([o])));
+      }
+    }
+    const startedAtMs = Date.now() - run.totalMs + run.queueMs;
+    const record = buildComputeRecord({
+      model: {
+        name: ctx.entry.meta.name,
+        version: ctx.entry.meta.version,
+        weightCheckpointSha256: ctx.entry.weightCheckpointSha256,
+        file: ctx.file,
+      },
+      requestId: ctx.requestId,
+      batch: ctx.batch,
+      raw: ctx.raw,
+      feeds,
+      retainedInputSha256: retained,
+      outputs,
+      outputBlobs,
+      startedAtMs,
+      operators: ctx.operators,
+      latency: {
+        budget_ms: run.latency.budgetMs,
+        measured_ms: run.runMs,
+        total_ms: run.totalMs,
+        held: run.latency.held,
+      },
+      memory: {
+        budget_bytes: run.memory.budgetBytes,
+        predicted_bytes: run.memory.predictedBytes === null ? null : Math.round(run.memory.predictedBytes),
+        peak_bytes: run.memory.peakBytes,
+        held: run.memory.held,
+      },
+      environment: run.environment,
+      previousRecordSha256: ctx.previousRecordSha256,
+      signerKeyId: this.options.signerKeyId,
+    });
+    let committed;
+    try {
+      committed = await this.options.committer.commit(record);
+    } catch (err) {
+      if (err instanceof ZeqError) throw err;
+      throw new ExecuteError("EXECUTE_COMMIT_FAILED", "the record could not be committed to the log", {
+        cause: err,
+      });
+    }
+    return { committed, payloadSha256: committed.payloadSha256, payload: committed.payload, outputs, run };
+  }
+
+  /** CS43 overrun: the caller was answered at the deadline; the record still lands, held=false. */
+  private commitLate(
+    ctx: PassContext,
+    feeds: InputTensor[],
+    retained: string | null,
+    late: Promise<RunResult>,
+  ): void {
+    const p = late
+      .then((run) => this.commitRun(ctx, feeds, retained, run))
+      .then((r) => this.options.onLateRecord?.(r.committed.record))
+      .catch(() => undefined)
+      .finally(() => this.late.delete(p));
+    this.late.add(p);
+  }
+
+  private predict(entry: CatalogEntry, outputs: OutputTensor[], tokens: string[] | null): Prediction {
+    const logits = outputs[0];
+    if (!logits || logits.dtype !== "float32") return { kind: "tensors" };
+    if (entry.meta.task === "image-classification" && logits.shape.length === 2) {
+      return classPrediction(logits.data as Float32Array, entry.labels);
+    }
+    if (entry.meta.task === "fill-mask" && logits.shape.length === 3 && tokens) {
+      const tokenizer = loadBertTokenizer();
+      return tokenPrediction(logits.data as Float32Array, logits.shape[1]!, logits.shape[2]!, tokens, (id) =>
+        tokenizer.decode([id]),
+      );
+    }
+    return { kind: "tensors" };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.late]);
+  }
+}
+
+function recordBytes(r: CommittedRecord): Uint8Array {
+  return Uint8Array.from(Buffer.from(r.envelope.payload, "base64"));
+}
