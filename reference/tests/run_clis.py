@@ -3,7 +3,8 @@
 
     run_clis.py '[["export.py", "--random", ...], ["make_vectors.py", ...]]'
 
-Each entry is a script of reference/ (or perturb_model.py of reference/tests) and its arguments; its main() is called in order.
+Each entry is a script of reference/ (or perturb_model.py of reference/tests) and its
+arguments; its main() is called in order.
 Stops at the first non-zero status and exits with it. Used by test/reference.
 """
 

@@ -66,7 +66,9 @@ class CheckpointTest(unittest.TestCase):
         # BertForPreTraining extras (pooler, NSP head), old gamma/beta names, tied copies.
         _, m = tiny("bert-base-uncased", 12)
         sd = {k: v.numpy().copy() for k, v in m.state_dict().items()}
-        sd = {k.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta"): v for k, v in sd.items()}
+        old = {"LayerNorm.weight": "LayerNorm.gamma", "LayerNorm.bias": "LayerNorm.beta"}
+        for new_name, old_name in old.items():
+            sd = {k.replace(new_name, old_name): v for k, v in sd.items()}
         h = m.config.hidden_size
         sd["bert.pooler.dense.weight"] = np.ones((h, h), np.float32)
         sd["bert.pooler.dense.bias"] = np.ones(h, np.float32)

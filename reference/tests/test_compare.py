@@ -23,7 +23,9 @@ def doc(logits: np.ndarray, ids=(1, 2, 3), sha: str = "ab" * 32) -> dict:  # typ
         "format": "zeq-np/reference-vectors/v1",
         "model": {"family": "gpt2"},
         "model_sha256": sha,
-        "inputs": [{"id": "a", "kind": "tokens", "tensors": [describe_tensor("input_ids", x, embed=True, list_data=True)]}],
+        "inputs": [
+            {"id": "a", "kind": "tokens", "tensors": [describe_tensor("input_ids", x, embed=True, list_data=True)]}
+        ],
         "outputs": [{"input": "a", "tensors": [describe_tensor("logits", logits, embed=True, top5=True)]}],
     }
 

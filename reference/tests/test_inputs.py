@@ -141,7 +141,8 @@ class ParsingTest(unittest.TestCase):
             with self.subTest(doc):
                 self.assertEqual(self.bad("gpt2", doc), "REF_INPUTS_INVALID")
         img = {"format": "zeq-np/reference-inputs/v1", "family": "resnet50"}
-        self.assertEqual(self.bad("resnet50", {**img, "inputs": [{"id": "x", "generator": "other", "seed": "s"}]}), "REF_INPUTS_INVALID")
+        other = {**img, "inputs": [{"id": "x", "generator": "other", "seed": "s"}]}
+        self.assertEqual(self.bad("resnet50", other), "REF_INPUTS_INVALID")
         self.assertEqual(self.bad("resnet50", {**img, "std": [0, 1, 1], "inputs": [{"id": "x"}]}), "REF_INPUTS_INVALID")
 
 

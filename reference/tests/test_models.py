@@ -112,7 +112,8 @@ class GPT2Test(unittest.TestCase):
                 full[:, 5:], torch.ones(1, 7, dtype=torch.long), torch.tensor([[5, 6]]), past
             )
         torch.testing.assert_close(step, want[:, 5:], rtol=0, atol=1e-5)
-        self.assertEqual(tuple(present[0][0].shape), (1, TINY["gpt2"].n_head, 7, TINY["gpt2"].n_embd // TINY["gpt2"].n_head))
+        c = TINY["gpt2"]
+        self.assertEqual(tuple(present[0][0].shape), (1, c.n_head, 7, c.n_embd // c.n_head))
 
 
 class BaseCountsTest(unittest.TestCase):

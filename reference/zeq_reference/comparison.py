@@ -125,7 +125,10 @@ def _compare_arrays(res: TensorResult, r: np.ndarray, a: np.ndarray, tol: float,
         return
     res.max_abs_ref = float(np.max(np.abs(r64))) if r64.size else 0.0
     res.max_abs_diff = float(np.max(np.abs(a64 - r64))) if r64.size else 0.0
-    res.delta = res.max_abs_diff / res.max_abs_ref if res.max_abs_ref > 0 else (0.0 if res.max_abs_diff == 0 else float("inf"))
+    if res.max_abs_ref > 0:
+        res.delta = res.max_abs_diff / res.max_abs_ref
+    else:
+        res.delta = 0.0 if res.max_abs_diff == 0 else float("inf")
     res.exact = bool(np.array_equal(r, a))
     if res.delta > tol:
         res.failures.append(f"delta {res.delta:.3e} above tolerance {tol:.1e}")
@@ -158,7 +161,8 @@ def _compare_summaries(res: TensorResult, rt: dict[str, Any], ct: dict[str, Any]
         rv, cv = rtop.get("values"), ctop.get("values")
         if isinstance(ri, list) and isinstance(ci, list) and len(ri) == len(ci):
             res.rows = len(ri)
-            res.top5_agree = sum(1 for x, y in zip(ri, ci) if isinstance(x, list) and isinstance(y, list) and set(x) == set(y))
+            pairs = [(x, y) for x, y in zip(ri, ci) if isinstance(x, list) and isinstance(y, list)]
+            res.top5_agree = sum(1 for x, y in pairs if set(x) == set(y))
             res.argmax_agree = sum(1 for x, y in zip(ri, ci) if x and y and x[0] == y[0])
         if isinstance(rv, list) and isinstance(cv, list) and isinstance(rt.get("max_abs"), (int, float)):
             try:
@@ -172,7 +176,9 @@ def _compare_summaries(res: TensorResult, rt: dict[str, Any], ct: dict[str, Any]
         res.failures.append(f"top-5 value delta {res.delta:.3e} above tolerance {tol:.1e}")
 
 
-def compare(reference: dict[str, Any], candidate: dict[str, Any], tolerance: float = 1e-3, allow_missing: bool = False) -> Comparison:
+def compare(
+    reference: dict[str, Any], candidate: dict[str, Any], tolerance: float = 1e-3, allow_missing: bool = False
+) -> Comparison:
     """Compare every reference output with the candidate's of the same input and name.
 
     :raises ReferenceToolError: REF_VECTORS_INVALID for malformed documents,
@@ -186,8 +192,10 @@ def compare(reference: dict[str, Any], candidate: dict[str, Any], tolerance: flo
     cf = (candidate.get("model") or {}).get("family") if isinstance(candidate.get("model"), dict) else None
     if rf and cf and rf != cf:
         raise ReferenceToolError("REF_COMPARE_MISMATCH", f"family differs: reference {rf}, candidate {cf}")
-    r_in, c_in = _by_id(reference["inputs"], "id", "reference inputs"), _by_id(candidate["inputs"], "id", "candidate inputs")
-    r_out, c_out = _by_id(reference["outputs"], "input", "reference outputs"), _by_id(candidate["outputs"], "input", "candidate outputs")
+    r_in = _by_id(reference["inputs"], "id", "reference inputs")
+    c_in = _by_id(candidate["inputs"], "id", "candidate inputs")
+    r_out = _by_id(reference["outputs"], "input", "reference outputs")
+    c_out = _by_id(candidate["outputs"], "input", "candidate outputs")
     for iid, r_entry in r_in.items():
         if iid not in c_in or iid not in c_out:
             if not allow_missing:
@@ -229,12 +237,16 @@ def format_report(cmp: Comparison) -> str:
         delta = "n/a" if r.delta is None else f"{r.delta:.3e}"
         extra = ""
         if r.rows:
-            extra = f"  argmax {r.argmax_agree}/{r.rows}" + (f" (+{r.argmax_near_tie} near ties)" if r.argmax_near_tie else "")
+            ties = f" (+{r.argmax_near_tie} near ties)" if r.argmax_near_tie else ""
+            extra = f"  argmax {r.argmax_agree}/{r.rows}{ties}"
             extra += f"  top5 {r.top5_agree}/{r.rows}"
         mark = "FAIL" if r.failures else "ok  "
         lines.append(f"{mark} {r.input} {r.name} {r.dims}: max|a-r|/max|r| = {delta}{extra}")
         lines.extend(f"     - {f}" for f in r.failures)
     lines.extend(f"FAIL {p}" for p in cmp.problems)
     verdict = "PASS" if cmp.passed else "FAIL"
-    lines.append(f"{verdict}: worst max|a-r|/max|r| = {cmp.worst_delta:.3e} (tolerance {cmp.tolerance:.1e}), {len(cmp.results)} tensors")
+    lines.append(
+        f"{verdict}: worst max|a-r|/max|r| = {cmp.worst_delta:.3e} "
+        f"(tolerance {cmp.tolerance:.1e}), {len(cmp.results)} tensors"
+    )
     return "\n".join(lines)

@@ -46,7 +46,8 @@ def randomise(module: nn.Module, family: str, seed: int) -> None:
             elif family == "resnet50" and t.dim() <= 2 and not name.startswith("fc."):
                 t.copy_(0.1 * torch.randn(t.shape, generator=gen))
             else:
-                t.copy_(0.02 * torch.randn(t.shape, generator=gen) if family != "resnet50" else 0.03 * torch.randn(t.shape, generator=gen))
+                std = 0.03 if family == "resnet50" else 0.02
+                t.copy_(std * torch.randn(t.shape, generator=gen))
 
 
 def export_random(family: str, size: str, seed: int, out: str, name: str, version: str) -> dict[str, Any]:
@@ -78,7 +79,8 @@ def export_checkpoint(
     if ck.renamed:
         notes.append(f"{len(ck.renamed)} name(s) normalised, e.g. {next(iter(ck.renamed.items()))}")
     if ck.set_aside:
-        notes.append(f"not weights of {fam}, left out: {', '.join(ck.set_aside[:8])}" + (" ..." if len(ck.set_aside) > 8 else ""))
+        more = " ..." if len(ck.set_aside) > 8 else ""
+        notes.append(f"not weights of {fam}, left out: {', '.join(ck.set_aside[:8])}{more}")
     doc["_notes"] = notes
     return doc
 

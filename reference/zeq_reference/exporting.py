@@ -70,11 +70,16 @@ class _GPT2WithPast(nn.Module):
         return (logits,) + tuple(t for kv in present for t in kv)
 
 
-def _graph_specs(arch: Architecture, module: nn.Module) -> list[tuple[str, nn.Module, tuple, list[str], list[str], dict]]:
+# (file name, module to trace, example args, input names, output names, dynamic axes)
+_Spec = tuple[str, nn.Module, tuple, list[str], list[str], dict]
+
+
+def _graph_specs(arch: Architecture, module: nn.Module) -> list[_Spec]:
     bs = {0: "batch", 1: "sequence"}
     if arch.family == "resnet50":
         x = torch.zeros(2, arch.config.in_channels, 224, 224)  # type: ignore[union-attr]
-        return [("model.onnx", module, (x,), ["pixel_values"], ["logits"], {"pixel_values": {0: "batch"}, "logits": {0: "batch"}})]
+        axes = {"pixel_values": {0: "batch"}, "logits": {0: "batch"}}
+        return [("model.onnx", module, (x,), ["pixel_values"], ["logits"], axes)]
     ids = torch.ones(2, 5, dtype=torch.long)
     if arch.family == "bert-base-uncased":
         names = ["input_ids", "attention_mask", "token_type_ids"]
@@ -98,7 +103,8 @@ def _graph_specs(arch: Architecture, module: nn.Module) -> list[tuple[str, nn.Mo
         torch.ones(2, past_len + new_len, dtype=torch.long),
         *past,
     )
-    specs.append(("decoder_with_past.onnx", _GPT2WithPast(module), args, ["input_ids", "position_ids", "attention_mask"] + kv, ["logits"] + present, axes))
+    names = ["input_ids", "position_ids", "attention_mask"] + kv
+    specs.append(("decoder_with_past.onnx", _GPT2WithPast(module), args, names, ["logits"] + present, axes))
     return specs
 
 
@@ -140,12 +146,15 @@ def _externalise(proto: onnx.ModelProto, values: dict[str, np.ndarray], writer: 
     if stray or missing:
         raise ReferenceToolError(
             "REF_WEIGHTS_UNEXPECTED",
-            f"{graph}: exported initializers do not match the state_dict (not weights: {stray[:6]}, lost: {missing[:6]})",
+            f"{graph}: exported initializers do not match the state_dict "
+            f"(not weights: {stray[:6]}, lost: {missing[:6]})",
         )
     for tensor in proto.graph.initializer:
         arr = values[tensor.name]
         if list(tensor.dims) != list(arr.shape):
-            raise ReferenceToolError("REF_WEIGHTS_SHAPE_MISMATCH", f"{graph}: {tensor.name} exported with {list(tensor.dims)}")
+            raise ReferenceToolError(
+                "REF_WEIGHTS_SHAPE_MISMATCH", f"{graph}: {tensor.name} exported with {list(tensor.dims)}"
+            )
         offset, length = writer.place(tensor.name, arr)
         fresh = numpy_helper.from_array(arr, tensor.name)
         fresh.ClearField("raw_data")
@@ -212,7 +221,8 @@ def _specs(ios: list[Any]) -> list[dict[str, Any]]:
 def _preprocessing(arch: Architecture) -> dict[str, Any]:
     cfg: Any = arch.config
     if arch.family == "resnet50":
-        return {"kind": "imagenet", "resize": 256, "crop": 224, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+        mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+        return {"kind": "imagenet", "resize": 256, "crop": 224, "mean": mean, "std": std}
     if arch.family == "bert-base-uncased":
         return {"kind": "bert-wordpiece", "max_length": cfg.max_position_embeddings}
     return {"kind": "gpt2-bpe", "max_length": cfg.n_positions}

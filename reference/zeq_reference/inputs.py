@@ -59,7 +59,8 @@ def read_inputs_file(path: str, family: str) -> dict[str, Any]:
 
 def _ids(path: str, entry: dict[str, Any], key: str, vocab: int | None, length: int | None = None) -> np.ndarray:
     value = entry.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    ints = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    if not ints or not value:
         raise _bad(path, f"{entry.get('id')}: {key} must be a non-empty list of integers")
     if length is not None and len(value) != length:
         raise _bad(path, f"{entry.get('id')}: {key} has {len(value)} entries, expected {length}")
@@ -94,8 +95,10 @@ def token_cases(path: str, family: str, vocab: int, type_vocab: int = 2) -> list
         mask = _ids(path, entry, "attention_mask", 2, n) if "attention_mask" in entry else np.ones((1, n), np.int64)
         tensors["attention_mask"] = mask
         if family == "bert-base-uncased":
-            tt = entry.get("token_type_ids")
-            tensors["token_type_ids"] = _ids(path, entry, "token_type_ids", type_vocab, n) if tt is not None else np.zeros((1, n), np.int64)
+            if "token_type_ids" in entry:
+                tensors["token_type_ids"] = _ids(path, entry, "token_type_ids", type_vocab, n)
+            else:
+                tensors["token_type_ids"] = np.zeros((1, n), np.int64)
         meta = {k: entry[k] for k in ("text", "text_pair", "padding") if k in entry}
         cases.append(Case(cid, "tokens", tensors, meta))
     with_past = doc.get("with_past", [])

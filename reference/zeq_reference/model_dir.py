@@ -170,10 +170,15 @@ def open_model_dir(root: str) -> ModelDir:
     meta_path = os.path.join(root, "model.json")
     if not os.path.isfile(meta_path):
         files = _discovered_files(root)
+        past = os.path.join(root, "decoder_with_past.onnx")
         return ModelDir(
-            root, onnx_path, os.path.basename(os.path.dirname(root)) or "model", os.path.basename(root), files,
-            _combined_sha256(root, [f.path for f in files]),
-            with_past_path=next((os.path.join(root, f.path) for f in files if f.path == "decoder_with_past.onnx"), None),
+            root=root,
+            onnx_path=onnx_path,
+            name=os.path.basename(os.path.dirname(root)) or "model",
+            version=os.path.basename(root),
+            files=files,
+            model_sha256=_combined_sha256(root, [f.path for f in files]),
+            with_past_path=past if os.path.isfile(past) else None,
         )
     try:
         with open(meta_path, "r", encoding="utf-8") as fh:

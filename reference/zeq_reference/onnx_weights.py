@@ -93,7 +93,9 @@ def _safe_data_path(base_dir: str, location: str, tensor_name: str) -> str:
         )
     path = os.path.join(base_dir, *parts)
     if not os.path.isfile(path):
-        raise ReferenceToolError("REF_EXTERNAL_DATA_INVALID", f"{tensor_name}: external data file {location!r} not found")
+        raise ReferenceToolError(
+            "REF_EXTERNAL_DATA_INVALID", f"{tensor_name}: external data file {location!r} not found"
+        )
     return path
 
 
@@ -102,7 +104,9 @@ def _parse_int(fields: dict[str, str], key: str, default: int | None, tensor_nam
         return default
     text = fields[key]
     if not text.isdigit():
-        raise ReferenceToolError("REF_EXTERNAL_DATA_INVALID", f"{tensor_name}: external data {key} {text!r} is not an integer")
+        raise ReferenceToolError(
+            "REF_EXTERNAL_DATA_INVALID", f"{tensor_name}: external data {key} {text!r} is not an integer"
+        )
     return int(text)
 
 
@@ -123,7 +127,8 @@ def _read_external(tensor: onnx.TensorProto, base_dir: str, dtype: np.dtype, sha
     if offset + length > size:
         raise ReferenceToolError(
             "REF_EXTERNAL_DATA_INVALID",
-            f"{tensor.name}: external data [{offset}, {offset + length}) beyond end of {fields['location']} ({size} bytes)",
+            f"{tensor.name}: external data [{offset}, {offset + length}) "
+            f"beyond the end of {fields['location']} ({size} bytes)",
         )
     with open(path, "rb") as fh:
         fh.seek(offset)
@@ -138,10 +143,9 @@ def read_initializer(tensor: onnx.TensorProto, base_dir: str) -> np.ndarray:
     """
     dtype = _NP_DTYPES.get(tensor.data_type)
     if dtype is None:
-        raise ReferenceToolError(
-            "REF_DTYPE_UNSUPPORTED",
-            f"{tensor.name}: initializer type {onnx.TensorProto.DataType.Name(tensor.data_type) if tensor.data_type in onnx.TensorProto.DataType.values() else tensor.data_type} is not supported",
-        )
+        known = tensor.data_type in onnx.TensorProto.DataType.values()
+        kind = onnx.TensorProto.DataType.Name(tensor.data_type) if known else str(tensor.data_type)
+        raise ReferenceToolError("REF_DTYPE_UNSUPPORTED", f"{tensor.name}: initializer type {kind} is not supported")
     shape = tuple(int(d) for d in tensor.dims)
     if any(d < 0 for d in shape):
         raise ReferenceToolError("REF_ONNX_MALFORMED", f"{tensor.name}: negative dimension in {list(shape)}")

@@ -170,7 +170,8 @@ def make_document(
     """
     outputs = []
     for i, case in enumerate(cases):
-        outputs.append(describe_outputs(case, run_case(lm, case), full_logits_cases is None or i < full_logits_cases, max_embed_elements))
+        full = full_logits_cases is None or i < full_logits_cases
+        outputs.append(describe_outputs(case, run_case(lm, case), full, max_embed_elements))
     md = lm.model_dir
     return {
         "format": FORMAT,

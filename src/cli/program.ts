@@ -2,6 +2,10 @@
 import { Command } from "commander";
 import { DEFAULT_DATA_DIR } from "../instance/paths.js";
 import { registerKeysCommands } from "./commands/keys.js";
+import { registerVerifyCommand } from "./commands/verify.js";
+import { registerLogCommands } from "./commands/log.js";
+import { registerInferCommand } from "./commands/infer.js";
+import { registerReplayCommand } from "./commands/replay.js";
 
 export function createProgram(version: string): Command {
   const program = new Command("zeq-np")
@@ -18,6 +22,10 @@ export function createProgram(version: string): Command {
     .showHelpAfterError()
     .exitOverride();
   registerKeysCommands(program);
+  registerInferCommand(program);
+  registerVerifyCommand(program);
+  registerReplayCommand(program);
+  registerLogCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -21,6 +21,7 @@ import { buildRunResult, refusalError } from "./run-result.js";
 import { Scheduler, type Job, type JobOutcome } from "./scheduler.js";
 import { numericEnvironment, resolveOptions, type ResolvedOptions } from "./settings.js";
 import { checkFeeds } from "./validate-feeds.js";
+import type { WireTensor } from "./protocol.js";
 import type {
   Admission,
   BudgetConfig,
@@ -67,10 +68,22 @@ function checkInputSize(value: unknown): number {
   return value;
 }
 
-function buffersOf(feeds: { data: ArrayBufferView }[]): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  for (const f of feeds) if (f.data.buffer instanceof ArrayBuffer) out.add(f.data.buffer);
-  return [...out];
+/**
+ * The tensors to post and the buffers to transfer with them. Structured clone of a typed
+ * array is far slower than a memcpy on Node 20 (docs/budgets.md), so inputs are always
+ * transferred: copies of them (one memcpy each) unless the caller gives its buffers away.
+ */
+function forTransfer(tensors: WireTensor[], giveAway: boolean): { tensors: WireTensor[]; transfer: ArrayBuffer[] } {
+  const out: WireTensor[] = [];
+  const transfer = new Set<ArrayBuffer>();
+  for (const t of tensors) {
+    const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength;
+    const own = giveAway && whole && t.data.buffer instanceof ArrayBuffer && !transfer.has(t.data.buffer);
+    const data = own ? t.data : t.data.slice();
+    transfer.add(data.buffer as ArrayBuffer);
+    out.push({ ...t, data });
+  }
+  return { tensors: out, transfer: [...transfer] };
 }
 
 export class InferenceEngine {
@@ -199,8 +212,8 @@ export class InferenceEngine {
     const n = opts.inputSize === undefined ? checked.defaultSize : checkInputSize(opts.inputSize);
     const admission = this.decide(entry, n, operators);
     if (!admission.admitted) throw refusalError(admission, modelId);
-    const transfer = opts.transferInputs === true ? buffersOf(checked.tensors) : [];
-    const request = { kind: "run" as const, modelId, feeds: checked.tensors };
+    const { tensors, transfer } = forTransfer(checked.tensors, opts.transferInputs === true);
+    const request = { kind: "run" as const, modelId, feeds: tensors };
     const job = this.scheduler.submit(modelId, request, transfer, admission.predictedRunMs ?? 0);
     const finish = (outcome: JobOutcome): RunResult => {
       const result = buildRunResult(modelId, admission, admittedAt, outcome, this.environment);

@@ -20,7 +20,7 @@ import { signNote } from "../note/index.js";
 import { openSqliteStorage } from "../log/storage/sqlite.js";
 import type { LogStorage } from "../log/storage/contract.js";
 import { TransparencyLog } from "../log/transparency-log.js";
-import { dataPaths, type DataPaths } from "./paths.js";
+import { dataPaths, defaultKeyName, type DataPaths } from "./paths.js";
 import { InstanceError } from "./errors.js";
 
 export interface InstanceOptions {
@@ -71,7 +71,7 @@ export function loadSigner(
       );
     }
     mkdirSync(paths.root, { recursive: true, mode: 0o700 });
-    writeSigningKeyFile(keyPath, generateSigningKey(options.keyName ?? "zeq-np"));
+    writeSigningKeyFile(keyPath, generateSigningKey(options.keyName ?? defaultKeyName()));
     const signer = readSigningKeyFile(keyPath);
     options.onKeyCreated?.(keyPath, signer);
     return signer;

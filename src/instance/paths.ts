@@ -2,6 +2,7 @@
  * Where an instance keeps its state. One data directory holds everything a server or the
  * CLI writes: the signing key, the log database, the blob store and the generated API keys.
  */
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 
 export interface DataPaths {
@@ -24,4 +25,10 @@ export function dataPaths(dir: string = DEFAULT_DATA_DIR): DataPaths {
     blobs: join(root, "blobs"),
     apiKeys: join(root, "api-keys.json"),
   };
+}
+
+/** The default signing key name, which is also the log's origin line: unique per host. */
+export function defaultKeyName(): string {
+  const host = hostname().replace(/[^A-Za-z0-9.-]/g, "-") || "localhost";
+  return `${host}/zeq-np`;
 }

@@ -15,16 +15,8 @@
 import { bytesEqual } from "../core/bytes.js";
 import { formatCheckpoint } from "./checkpoint.js";
 import { LogError } from "./errors.js";
-import {
-  EMPTY_ROOT,
-  consistencyProof,
-  inclusionProof,
-  nodeKey,
-  planInclusionProof,
-  readPlanSync,
-  rootAt,
-  type NodeId,
-} from "./merkle/index.js";
+import { signFor } from "./log-checkpoint.js";
+import { EMPTY_ROOT, KnownHashes, consistencyProof, inclusionProof, rootAt } from "./merkle/index.js";
 import type { LogEntry, LogStorage, SequenceResult, StoredCheckpoint } from "./storage/contract.js";
 import { checkEntry } from "./storage/sequencer.js";
 
@@ -60,27 +52,6 @@ interface PendingAppend {
 const isStoreDispute = (err: unknown): boolean =>
   err instanceof LogError &&
   (err.code === "LOG_CHECKPOINT_CONFLICT" || err.code === "LOG_CHECKPOINT_MISMATCH");
-
-/** Formats, signs and sanity-checks the checkpoint for (size, root). @throws {LogError} LOG_SIGN_FAILED */
-function signFor(
-  origin: string,
-  signer: (body: string) => string,
-  size: number,
-  rootHash: Uint8Array,
-): StoredCheckpoint {
-  let note: unknown;
-  try {
-    const body = formatCheckpoint({ origin, size, rootHash });
-    note = signer(body);
-    if (typeof note !== "string" || !note.startsWith(`${body}\n`)) {
-      throw new Error("signCheckpoint must return the signed note of the body it was given");
-    }
-  } catch (cause) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    throw new LogError("LOG_SIGN_FAILED", `cannot sign the checkpoint for size ${size}: ${why}`, { cause });
-  }
-  return { size, rootHash, note };
-}
 
 export class TransparencyLog {
   private readonly queue: PendingAppend[] = [];
@@ -241,14 +212,7 @@ export class TransparencyLog {
     if (checkpoint.size >= this.latest.size) this.latest = checkpoint;
     this.unsaved = checkpoint;
 
-    const known = new Map<string, Uint8Array>();
-    for (const h of result.hashes) known.set(nodeKey(h), h.hash);
-    const readKnown = (ids: readonly NodeId[]): Uint8Array[] =>
-      ids.map((id) => {
-        const h = known.get(nodeKey(id));
-        if (h === undefined) throw new Error(`hash ${nodeKey(id)} not returned by the commit`);
-        return h;
-      });
+    const known = new KnownHashes(result.hashes);
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i] as PendingAppend;
       const index = result.firstIndex + i;
@@ -261,7 +225,7 @@ export class TransparencyLog {
           inclusionProof: proof,
         });
       try {
-        done(readPlanSync(planInclusionProof(index, result.treeSize), readKnown));
+        done(known.inclusionProof(index, result.treeSize));
       } catch {
         // A backend that returned fewer hashes than the contract asks: read them instead.
         inclusionProof(index, result.treeSize, (ids) => this.storage.readHashes(ids)).then(done, p.reject);

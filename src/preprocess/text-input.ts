@@ -68,3 +68,16 @@ export function checkBoolOption(value: unknown, name: string, fallback: boolean)
   }
   return value;
 }
+
+/**
+ * Returns `opts` when it is an options object; `undefined` gives `{}`.
+ *
+ * @throws {PreprocessError} PREPROCESS_OPTION_INVALID for null, arrays and non-objects.
+ */
+export function checkOptions<T extends object>(opts: T | undefined): T | Partial<T> {
+  if (opts === undefined) return {};
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) {
+    throw new PreprocessError("PREPROCESS_OPTION_INVALID", "options must be an object");
+  }
+  return opts;
+}

@@ -88,6 +88,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     connectionTimeout: limits.connectionTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks header and request timeouts on an interval (30 s by default): check often
+    // enough that a slow client is cut off close to its deadline.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: "idle",
@@ -97,7 +103,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       replyWithError(metrics, err, request, reply);
     },
   });
-  app.server.headersTimeout = limits.headersTimeoutMs;
   app.decorate("zeqMetrics", metrics);
   app.decorate("zeqBeginClose", () => {
     closing = true;

@@ -5,7 +5,8 @@
  *   1. stop admitting work (new inference gets 503 + Retry-After, readiness turns false);
  *   2. stop accepting connections and wait for in-flight requests to finish (bounded by
  *      drainTimeoutMs, after which remaining connections are cut);
- *   3. executor.close(): drains queued work, commits, writes a final checkpoint.
+ *   3. closeBackend (the instance's close: executor.close() drains queued work and commits,
+ *      then the log writes its final checkpoint).
  */
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
@@ -17,6 +18,11 @@ export interface StartServerOptions extends BuildAppOptions {
   host?: string;
   /** Longest wait for in-flight requests on close (default 30 s). */
   drainTimeoutMs?: number;
+  /**
+   * Closes what serves the requests once they are drained: pass the instance's close()
+   * (executor, engine, then the log's final checkpoint). Default: executor.close().
+   */
+  closeBackend?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -49,7 +55,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       await app.close();
     } finally {
       clearTimeout(timer);
-      await opts.executor.close();
+      await (opts.closeBackend ?? (() => opts.executor.close()))();
     }
   }
 

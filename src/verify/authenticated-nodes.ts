@@ -15,19 +15,23 @@ import { MerkleProofError } from "../log/merkle/errors.js";
 import { nodeHash } from "../log/merkle/hash.js";
 import { largestPow2Below } from "../log/merkle/tree-math.js";
 
+type NodeKey = number | string;
+
 /** One merge on the path, bottom-up: the node holding the leaf, and its sibling. */
 interface Step {
-  childKey: string;
-  siblingKey: string;
+  childKey: NodeKey;
+  siblingKey: NodeKey;
   siblingOnRight: boolean;
 }
 
-function key(lo: number, hi: number): string {
-  return `${lo}:${hi}`;
-}
+/** A node is the range [lo, hi); numbers are cheaper keys while lo·2^26 + hi stays exact. */
+const NUMERIC_KEY_LIMIT = 2 ** 26;
+const numericKey = (lo: number, hi: number): NodeKey => lo * NUMERIC_KEY_LIMIT + hi;
+const stringKey = (lo: number, hi: number): NodeKey => `${lo}:${hi}`;
 
 /** The audit path's shape for leaf `index` of a tree of `size` leaves, leaf level first. */
 function pathShape(index: number, size: number): Step[] {
+  const key = size < NUMERIC_KEY_LIMIT ? numericKey : stringKey;
   const steps: Step[] = [];
   let lo = 0;
   let hi = size;
@@ -45,7 +49,7 @@ function pathShape(index: number, size: number): Step[] {
 }
 
 export class AuthenticatedNodes {
-  private readonly nodes = new Map<string, Uint8Array>();
+  private readonly nodes = new Map<NodeKey, Uint8Array>();
 
   /**
    * @param size tree size of the checkpoint (≥ 1 for any inclusion to exist)

@@ -8,7 +8,8 @@
  *      PyTorch computes (reference/compare.py within 0.1 %), and a tampered candidate fails;
  *   3. the builders' tiny fixtures (test/fixtures/models/<name>-tiny/1) load strictly by
  *      name into the PyTorch rebuild, give a well-formed reference file, and onnxruntime
- *      agrees with it within 0.1 % — the conformance of our ONNX graphs to the originals.
+ *      agrees with it within 0.1 %, as is and with every weight perturbed — the
+ *      conformance of our ONNX graphs to the originals.
  */
 import { test } from "node:test";
 import type { TestContext } from "node:test";
@@ -208,15 +209,26 @@ test("reference: builders' tiny fixtures conform to PyTorch on the same weights"
   const work = mkdtempSync(join(tmpdir(), "zeq-ref-fixtures-"));
   try {
     const dir = (f: string): string => join(ROOT, "test", "fixtures", "models", `${f}-tiny`, "1");
-    const ref = (f: string): string => join(work, `${f}.ref.json`);
+    // The same graph with every weight moved off the originals' initial values (zero
+    // biases, unit LayerNorm, identity BatchNorm), so no term can vanish unnoticed.
+    const perturbed = (f: string): string => join(work, `${f}-perturbed`, "1");
+    const ref = (f: string, p = ""): string => join(work, `${f}${p}.ref.json`);
     const present = FAMILIES.filter((f) => existsSync(join(dir(f), "model.onnx")));
-    if (present.length > 0)
-      await pyBatch(present.map((f) => ["make_vectors.py", "--model-dir", dir(f), "--out", ref(f)]));
+    if (present.length > 0) {
+      await pyBatch(
+        present.flatMap((f) => [
+          ["make_vectors.py", "--model-dir", dir(f), "--out", ref(f)],
+          ["perturb_model.py", dir(f), perturbed(f), "--seed", "1"],
+          ["make_vectors.py", "--model-dir", perturbed(f), "--out", ref(f, "-perturbed")],
+        ]),
+      );
+    }
     await Promise.all(
       FAMILIES.map((f) =>
         t.test(`${f}-tiny`, async (st) => {
           if (!present.includes(f)) return skipLoudly(st, `fixture ${dir(f)} not built yet`);
           await conformance(dir(f), f, ref(f));
+          await conformance(perturbed(f), f, ref(f, "-perturbed"));
         }),
       ),
     );

@@ -76,7 +76,9 @@ async function writeSampleImage(path: string): Promise<void> {
       pixels[i + 2] = (x + y) % 64 < 32 ? 200 : 40;
     }
   }
-  await sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } }).png().toFile(path);
+  await sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 interface ModelRow {
@@ -86,7 +88,10 @@ interface ModelRow {
 
 test("the live page in Chromium against the real server", { timeout: 300_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) return skipLoudly(t, `${CHROMIUM} is not installed`);
-  const built = spawnSync(process.execPath, ["--import", "tsx", "web/build.ts"], { cwd: ROOT, encoding: "utf8" });
+  const built = spawnSync(process.execPath, ["--import", "tsx", "web/build.ts"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   assert.equal(built.status, 0, `web/build.ts failed: ${built.stderr}`);
   mkdirSync(SHOTS, { recursive: true });
 
@@ -106,7 +111,8 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
     assert.ok(models.length >= 3, "the fixture models are served");
     const compute = async (model: ModelRow) => {
       const inputs: Record<string, unknown> = { model: model.name };
-      if (model.task === "text-generation") Object.assign(inputs, { prompt: "The quick brown fox", max_tokens: 3 });
+      if (model.task === "text-generation")
+        Object.assign(inputs, { prompt: "The quick brown fox", max_tokens: 3 });
       else if (model.task === "fill-mask") inputs.text = "The quick brown [MASK].";
       else inputs.image = readFileSync(imagePath).toString("base64");
       const res = await api("/api/playground/compute", {
@@ -143,9 +149,16 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
         await page.waitForSelector("#run-result .verification [data-verdict]", { timeout: 60_000 });
         const status = await page.textContent("#run-status");
         assert.match(status ?? "", /^Done/, `${model.name}: ${status}`);
-        assert.equal(await page.getAttribute("#run-result .verification [data-verdict]", "data-verdict"), "pass");
+        assert.equal(
+          await page.getAttribute("#run-result .verification [data-verdict]", "data-verdict"),
+          "pass",
+        );
         const steps = await stepStatuses(page, "#run-result");
-        assert.deepEqual(Object.values(steps), ["passed", "passed", "passed", "passed", "passed"], model.name);
+        assert.deepEqual(
+          Object.values(steps),
+          ["passed", "passed", "passed", "passed", "passed"],
+          model.name,
+        );
         if (model.task === "image-classification") {
           assert.ok((await page.$$("#run-result .prediction .bar-row")).length >= 1, "top classes drawn");
         } else if (model.task === "fill-mask") {
@@ -192,8 +205,13 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
         // The same receipt against a key that did not sign it.
         await page.fill("#vkeys", server.otherVerifierKey);
         await page.click("#verify-run");
-        await page.waitForSelector('#verify-result .step[data-step="checkpoint-signature"][data-status=failed]');
-        assert.match((await page.textContent("#verify-result .step.failed")) ?? "", /WEB_VERIFY_CHECKPOINT_UNTRUSTED/);
+        await page.waitForSelector(
+          '#verify-result .step[data-step="checkpoint-signature"][data-status=failed]',
+        );
+        assert.match(
+          (await page.textContent("#verify-result .step.failed")) ?? "",
+          /WEB_VERIFY_CHECKPOINT_UNTRUSTED/,
+        );
       } finally {
         await context.setOffline(false);
       }
@@ -207,21 +225,35 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
       await page.click("#consistency-run");
       await page.waitForSelector("#consistency-result [data-verdict]");
       const consistency = (await page.textContent("#consistency-result")) ?? "";
-      assert.equal(await page.getAttribute("#consistency-result [data-verdict]", "data-verdict"), "pass", consistency);
+      assert.equal(
+        await page.getAttribute("#consistency-result [data-verdict]", "data-verdict"),
+        "pass",
+        consistency,
+      );
       assert.doesNotMatch(consistency, /\(0 proof hashes\)/, "a real proof between different sizes");
       assert.ok(await page.$("#latency-chart canvas"), "the latency chart is drawn");
       await page.screenshot({ path: join(SHOTS, "log.png"), fullPage: true });
 
       // An older checkpoint whose root was edited must not be accepted.
       const lines = olderCheckpoint.split("\n");
-      await page.fill("#older-checkpoint", [lines[0], lines[1], "A".repeat(43) + "=", ...lines.slice(3)].join("\n"));
+      await page.fill(
+        "#older-checkpoint",
+        [lines[0], lines[1], "A".repeat(43) + "=", ...lines.slice(3)].join("\n"),
+      );
       await page.click("#consistency-run");
       await page.waitForSelector("#consistency-result [data-verdict=fail]");
 
+      // The Verify tab trusts the keys in its field: the previous test left a foreign one there.
+      await page.$eval("#vkeys", (el, key) => ((el as HTMLTextAreaElement).value = key), server.verifierKey);
       await page.click("#entries tbody tr:first-child button");
       await page.waitForSelector("#verify-result .verification [data-verdict]");
       const verdict = await page.getAttribute("#verify-result .verification [data-verdict]", "data-verdict");
-      assert.equal(verdict, "pass", JSON.stringify(await stepStatuses(page, "#verify-result")) + (await page.textContent("#verify-result .steps")));
+      assert.equal(
+        verdict,
+        "pass",
+        JSON.stringify(await stepStatuses(page, "#verify-result")) +
+          (await page.textContent("#verify-result .steps")),
+      );
     });
 
     await t.test("tabs work from the keyboard", async () => {

@@ -170,7 +170,10 @@ export async function compute(body: unknown, apiKey: string): Promise<ComputeAns
   const answer = await json("/api/playground/compute", {
     method: "POST",
     // No key, no header: the server then answers with its own code for a missing key.
-    headers: apiKey === "" ? { "content-type": "application/json" } : { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+    headers:
+      apiKey === ""
+        ? { "content-type": "application/json" }
+        : { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
     body: JSON.stringify(body),
   });
   if (!isObject(answer) || typeof answer.model !== "string") {

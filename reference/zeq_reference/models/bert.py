@@ -152,7 +152,9 @@ class BertModel(nn.Module):
         self.embeddings = BertEmbeddings(c)
         self.encoder = BertEncoder(c)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> torch.Tensor:
         dtype = self.embeddings.word_embeddings.weight.dtype
         ext = attention_mask[:, None, None, :].to(dtype)
         ext = (1.0 - ext) * torch.finfo(dtype).min
@@ -204,7 +206,9 @@ class BertForMaskedLM(nn.Module):
         self.cls = BertOnlyMLMHead(c)
         self.cls.predictions.decoder.weight = self.bert.embeddings.word_embeddings.weight
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> torch.Tensor:
         return self.cls(self.bert(input_ids, attention_mask, token_type_ids))
 
 

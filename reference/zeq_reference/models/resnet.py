@@ -122,7 +122,9 @@ def infer_resnet_config(weights: dict[str, np.ndarray], strides: tuple[int, ...]
     """
     stem = _shape(weights, "conv1.weight")
     if len(stem) != 4 or stem[2:] != (7, 7):
-        raise ReferenceToolError("REF_CONFIG_INVALID", f"resnet: conv1.weight has shape {list(stem)}, expected [C, 3, 7, 7]")
+        raise ReferenceToolError(
+            "REF_CONFIG_INVALID", f"resnet: conv1.weight has shape {list(stem)}, expected [C, 3, 7, 7]"
+        )
     stages = 0
     while f"layer{stages + 1}.0.conv1.weight" in weights:
         stages += 1
@@ -138,7 +140,9 @@ def infer_resnet_config(weights: dict[str, np.ndarray], strides: tuple[int, ...]
         outs.append(_shape(weights, f"layer{s}.0.conv3.weight")[0])
     fc = _shape(weights, "fc.weight")
     if len(fc) != 2 or fc[1] != outs[-1]:
-        raise ReferenceToolError("REF_CONFIG_INVALID", f"resnet: fc.weight {list(fc)} does not take {outs[-1]} features")
+        raise ReferenceToolError(
+            "REF_CONFIG_INVALID", f"resnet: fc.weight {list(fc)} does not take {outs[-1]} features"
+        )
     if strides is None:
         strides = (1,) + (2,) * (stages - 1)
     if len(strides) != stages:

@@ -1,5 +1,4 @@
 /** `zeq-np keys generate|show`: the instance's Ed25519 signing key and its verifier key. */
-import { hostname } from "node:os";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
@@ -9,14 +8,8 @@ import {
   readSigningKeyFile,
   writeSigningKeyFile,
 } from "../../keys/index.js";
-import { dataPaths } from "../../instance/paths.js";
+import { dataPaths, defaultKeyName } from "../../instance/paths.js";
 import { printJson, printLine } from "../output.js";
-
-/** The default key name, which is also the log's origin line: unique per host. */
-export function defaultKeyName(): string {
-  const host = hostname().replace(/[^A-Za-z0-9.-]/g, "-") || "localhost";
-  return `${host}/zeq-np`;
-}
 
 export function registerKeysCommands(program: Command): void {
   const keys = program.command("keys").description("manage the signing key and show the verifier key");

@@ -34,3 +34,4 @@ export {
   edgeRoot,
   integrate,
 } from "./integrate.js";
+export { KnownHashes } from "./known-hashes.js";

@@ -11,17 +11,20 @@
  */
 import { HASH_SIZE, EMPTY_ROOT, nodeHash } from "./hash.js";
 import { MerkleProofError } from "./errors.js";
-import { compactRange, isCount, largestPow2Below, type NodeId } from "./tree-math.js";
+import {
+  bitLength,
+  compactRange,
+  isCount,
+  pow2,
+  shiftRight,
+  trailingZeros,
+  xor,
+  type NodeId,
+} from "./tree-math.js";
 
 /** Reads stored hashes in the order asked, in one batch; may answer synchronously. */
 export type HashReader = (ids: readonly NodeId[]) => Promise<readonly Uint8Array[]> | readonly Uint8Array[];
 export type SyncHashReader = (ids: readonly NodeId[]) => readonly Uint8Array[];
-
-/** A subtree [begin, end) whose Merkle tree hash is one element of a proof. */
-interface Span {
-  readonly begin: number;
-  readonly end: number;
-}
 
 /** The ids to read, and how to turn the hashes read into the result. */
 export class HashPlan<T> {
@@ -52,36 +55,47 @@ export class HashPlan<T> {
   }
 }
 
-/** MTH of a span from the hashes of its compact range, largest subtree first (RFC 6962 §2.1). */
-function foldRight(hashes: readonly Uint8Array[]): Uint8Array {
-  let h = hashes[hashes.length - 1] as Uint8Array;
-  for (let i = hashes.length - 2; i >= 0; i--) h = nodeHash(hashes[i] as Uint8Array, h);
-  return h;
-}
-
-function spanIds(span: Span): NodeId[] {
-  const ids = compactRange(span.begin, span.end);
-  // RFC 6962 splits at the largest power of two, so a span's hash is a right fold of its
-  // compact range only when the pieces shrink left to right; every span built below does.
-  for (let i = 1; i < ids.length; i++) {
-    if ((ids[i] as NodeId).level >= (ids[i - 1] as NodeId).level) {
-      throw new Error(`internal: span [${span.begin}, ${span.end}) is not a right-edge subtree`);
-    }
-  }
-  return ids;
-}
-
-function planSpans(spans: readonly Span[]): HashPlan<Uint8Array[]> {
-  const groups = spans.map(spanIds);
+/**
+ * One proof element per group of ids: a group of one is a stored complete subtree; a
+ * longer group is the compact range of an ephemeral right-edge subtree, largest piece
+ * first, whose hash folds right to left as RFC 6962 §2.1 splits it.
+ */
+function planGroups(groups: readonly (readonly NodeId[])[]): HashPlan<Uint8Array[]> {
   return new HashPlan(groups.flat(), (hashes) => {
     const out: Uint8Array[] = [];
     let at = 0;
     for (const g of groups) {
-      out.push(foldRight(hashes.slice(at, at + g.length)));
+      let h = hashes[at + g.length - 1] as Uint8Array;
+      for (let i = at + g.length - 2; i >= at; i--) h = nodeHash(hashes[i] as Uint8Array, h);
+      out.push(h);
       at += g.length;
     }
     return out;
   });
+}
+
+/**
+ * The proof elements for node (level, index) in the tree of `size` leaves, the node
+ * itself first (as transparency-dev/merkle's proof.nodes): the siblings up to the fork
+ * where its path leaves the tree's right border, the ephemeral subtree right of the
+ * fork if the tree is ragged there, then the complete subtrees left of the fork,
+ * nearest first.
+ */
+function pathGroups(index: number, level: number, size: number): NodeId[][] {
+  const inner = bitLength(xor(index, shiftRight(size, level))) - 1;
+  const forkLevel = level + inner;
+  const begin = shiftRight(index, inner) * pow2(forkLevel);
+  const end = begin + pow2(forkLevel);
+  const groups: NodeId[][] = [[{ level, index }]];
+  let node = index;
+  for (let l = level; l < forkLevel; l++) {
+    groups.push([{ level: l, index: node % 2 === 0 ? node + 1 : node - 1 }]);
+    node = Math.floor(node / 2);
+  }
+  if (end < size) groups.push(compactRange(end, size));
+  const left = compactRange(0, begin);
+  for (let i = left.length - 1; i >= 0; i--) groups.push([left[i] as NodeId]);
+  return groups;
 }
 
 function checkCount(value: unknown, name: string): asserts value is number {
@@ -97,12 +111,12 @@ function checkCount(value: unknown, name: string): asserts value is number {
 export function planRoot(size: number): HashPlan<Uint8Array> {
   checkCount(size, "size");
   if (size === 0) return new HashPlan([], () => EMPTY_ROOT);
-  const inner = planSpans([{ begin: 0, end: size }]);
+  const inner = planGroups([compactRange(0, size)]);
   return new HashPlan(inner.ids, (hashes) => inner.build(hashes)[0] as Uint8Array);
 }
 
 /**
- * Plan for PATH(index, D[0:size]) of RFC 6962 §2.1.1, deepest node first.
+ * Plan for PATH(index, D[0:size]) of RFC 6962 §2.1.1 (RFC 9162 §2.1.3.1), deepest node first.
  * @throws {MerkleProofError} LOG_PROOF_BAD_INPUT, LOG_PROOF_INDEX_OUT_OF_RANGE
  */
 export function planInclusionProof(index: number, size: number): HashPlan<Uint8Array[]> {
@@ -114,24 +128,12 @@ export function planInclusionProof(index: number, size: number): HashPlan<Uint8A
       `leaf index ${index} is not in a tree of size ${size}`,
     );
   }
-  const spans: Span[] = [];
-  let lo = 0;
-  let hi = size;
-  while (hi - lo > 1) {
-    const k = largestPow2Below(hi - lo);
-    if (index < lo + k) {
-      spans.push({ begin: lo + k, end: hi });
-      hi = lo + k;
-    } else {
-      spans.push({ begin: lo, end: lo + k });
-      lo += k;
-    }
-  }
-  return planSpans(spans.reverse());
+  return planGroups(pathGroups(index, 0, size).slice(1));
 }
 
 /**
- * Plan for PROOF(size1, D[0:size2]) = SUBPROOF(size1, D[0:size2], true) of RFC 6962 §2.1.2.
+ * Plan for PROOF(size1, D[0:size2]) = SUBPROOF(size1, D[0:size2], true) of RFC 6962 §2.1.2
+ * (RFC 9162 §2.1.4.1), computed directly from node ids rather than by the recursion.
  * Equal sizes give an empty proof; a proof from the empty tree is refused, as the
  * verifier refuses it.
  * @throws {MerkleProofError} LOG_PROOF_BAD_INPUT, LOG_PROOF_INDEX_OUT_OF_RANGE
@@ -152,26 +154,12 @@ export function planConsistencyProof(size1: number, size2: number): HashPlan<Uin
       "there is no consistency proof from the empty tree",
     );
   }
-  const spans: Span[] = [];
-  let lo = 0;
-  let hi = size2;
-  let whole = true; // the RFC's b: true while D[lo:hi] starts at leaf 0 of the old tree
-  for (;;) {
-    if (size1 === hi) {
-      if (!whole) spans.push({ begin: lo, end: hi });
-      break;
-    }
-    const k = largestPow2Below(hi - lo);
-    if (size1 - lo <= k) {
-      spans.push({ begin: lo + k, end: hi });
-      hi = lo + k;
-    } else {
-      spans.push({ begin: lo, end: lo + k });
-      lo += k;
-      whole = false;
-    }
-  }
-  return planSpans(spans.reverse());
+  // The largest complete subtree ending at size1, proven into the tree of size2. When
+  // size1 is a power of two that subtree is the old root, which the verifier holds.
+  const level = trailingZeros(size1);
+  const index = shiftRight(size1 - 1, level);
+  const groups = pathGroups(index, level, size2);
+  return planGroups(index === 0 ? groups.slice(1) : groups);
 }
 
 /** Runs a plan against a synchronous reader. */

@@ -6,7 +6,7 @@
  * accent of each kind, ignores CJK ideographs and never matches the 999 first tokens.
  */
 import { PreprocessError } from "../errors.js";
-import { checkBoolOption, checkIntOption, checkText } from "../text-input.js";
+import { checkBoolOption, checkIntOption, checkOptions, checkText } from "../text-input.js";
 import { basicTokenizeUncased, basicTokenizerChunks } from "./basic-tokenizer.js";
 import { cleanUpTokenizationSpaces, joinWordPieces } from "./decode.js";
 import { longestFirstLengths } from "./truncation.js";
@@ -78,10 +78,8 @@ export class BertTokenizer {
    * @example loadBertTokenizer().encode("The quick brown fox").inputIds // [101, 1996, 4248, 2829, 4419, 102]
    * @throws {PreprocessError} PREPROCESS_TEXT_INVALID, PREPROCESS_TEXT_TOO_LONG, PREPROCESS_OPTION_INVALID
    */
-  encode(text: string, opts: BertEncodeOptions = {}): BertEncoding {
-    if (typeof opts !== "object" || opts === null) {
-      throw new PreprocessError("PREPROCESS_OPTION_INVALID", "options must be an object");
-    }
+  encode(text: string, options?: BertEncodeOptions): BertEncoding {
+    const opts: BertEncodeOptions = checkOptions(options);
     const hasPair = opts.pair !== undefined;
     const specials = hasPair ? 3 : 2;
     const maxLength = checkIntOption(opts.maxLength, "maxLength", specials, BERT_MAX_LENGTH, BERT_MAX_LENGTH);
@@ -121,7 +119,8 @@ export class BertTokenizer {
    * @throws {PreprocessError} PREPROCESS_TOKEN_ID_INVALID for anything but an integer id in
    *   [0, vocabSize); PREPROCESS_OPTION_INVALID for malformed options.
    */
-  decode(ids: readonly number[], opts: BertDecodeOptions = {}): string {
+  decode(ids: readonly number[], options?: BertDecodeOptions): string {
+    const opts: BertDecodeOptions = checkOptions(options);
     const skip = checkBoolOption(opts.skipSpecialTokens, "skipSpecialTokens", false);
     const cleanUp = checkBoolOption(opts.cleanUpTokenizationSpaces, "cleanUpTokenizationSpaces", true);
     const tokens = this.idsToTokens(ids).filter((t) => !(skip && SPECIAL_TOKENS.has(t)));

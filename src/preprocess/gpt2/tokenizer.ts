@@ -10,7 +10,7 @@
  */
 import { utf8 } from "../../core/bytes.js";
 import { PreprocessError } from "../errors.js";
-import { checkBoolOption, checkText } from "../text-input.js";
+import { checkBoolOption, checkOptions, checkText } from "../text-input.js";
 import { bpeMerge } from "./bpe.js";
 import { CHAR_TO_BYTE } from "./byte-unicode.js";
 import { gpt2Pretokenize } from "./pretokenize.js";
@@ -53,9 +53,10 @@ export class Gpt2Tokenizer {
    * @example loadGpt2Tokenizer().encode("Hello world") // [15496, 995]
    * @throws {PreprocessError} PREPROCESS_TEXT_INVALID, PREPROCESS_TEXT_TOO_LONG, PREPROCESS_OPTION_INVALID
    */
-  encode(text: string, opts: Gpt2EncodeOptions = {}): number[] {
+  encode(text: string, options?: Gpt2EncodeOptions): number[] {
     checkText(text);
-    const allowSpecial = checkBoolOption(opts?.allowSpecial, "allowSpecial", false);
+    const opts: Gpt2EncodeOptions = checkOptions(options);
+    const allowSpecial = checkBoolOption(opts.allowSpecial, "allowSpecial", false);
     const ids: number[] = [];
     const parts = allowSpecial ? text.split(GPT2_EOS_TOKEN) : [text];
     parts.forEach((part, i) => {

@@ -19,7 +19,7 @@
  */
 import sharp, { type Metadata, type OutputInfo } from "sharp";
 import { PreprocessError } from "../errors.js";
-import { checkIntOption } from "../text-input.js";
+import { checkIntOption, checkOptions } from "../text-input.js";
 import { centerCropOffsets, resizeShorterSide } from "./geometry.js";
 import { rgbToNormalizedChw } from "./normalize.js";
 import { resizeCropOffLoop } from "./resample-offload.js";
@@ -73,8 +73,9 @@ function fromSharpError(err: unknown): PreprocessError {
  */
 export async function preprocessImage(
   bytes: Uint8Array,
-  opts: PreprocessImageOptions = {},
+  options?: PreprocessImageOptions,
 ): Promise<ImageTensor> {
+  const opts: PreprocessImageOptions = checkOptions(options);
   const maxPixels = checkIntOption(opts.maxPixels, "maxPixels", 1, 268_402_689, IMAGE_MAX_PIXELS);
   const resize = checkIntOption(opts.resize, "resize", 1, 4096, 256);
   const crop = checkIntOption(opts.crop, "crop", 1, resize, Math.min(224, resize));

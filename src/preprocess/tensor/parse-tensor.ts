@@ -25,6 +25,7 @@ import {
   type TensorDatatype,
 } from "./datatypes.js";
 import { toFloat16Bits } from "./fp16.js";
+import { checkOptions } from "../text-input.js";
 
 /** Default element limit: 4 Mi elements (16 MiB as FP32). */
 export const TENSOR_MAX_ELEMENTS = 4_194_304;
@@ -152,8 +153,8 @@ function toBigInt(value: unknown, index: number, datatype: TensorDatatype): bigi
  *   PREPROCESS_TENSOR_DATATYPE, PREPROCESS_TENSOR_SHAPE, PREPROCESS_TENSOR_DATA,
  *   PREPROCESS_TENSOR_RANGE, PREPROCESS_TENSOR_TOO_LARGE, PREPROCESS_OPTION_INVALID.
  */
-export function parseTensorInput(json: unknown, opts: ParseTensorOptions = {}): ParsedTensor {
-  const maxElements = opts.maxElements ?? TENSOR_MAX_ELEMENTS;
+export function parseTensorInput(json: unknown, options?: ParseTensorOptions): ParsedTensor {
+  const maxElements = checkOptions(options).maxElements ?? TENSOR_MAX_ELEMENTS;
   if (!Number.isSafeInteger(maxElements) || maxElements < 0) {
     fail("PREPROCESS_OPTION_INVALID", "maxElements must be a non-negative integer");
   }

@@ -167,3 +167,8 @@ test("property: encodings are well formed for arbitrary text", () => {
     { numRuns: 300 },
   );
 });
+
+test("options that are not objects are coded errors", () => {
+  assertPreprocessError(() => tok.encode("a", null as unknown as object), "PREPROCESS_OPTION_INVALID");
+  assertPreprocessError(() => tok.decode([101], [] as unknown as object), "PREPROCESS_OPTION_INVALID");
+});

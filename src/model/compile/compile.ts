@@ -1,0 +1,237 @@
+/**
+ * The compile step: from a model version on disk to its signed model card.
+ *
+ *   1. hash      every file against model.json, and the weight-checkpoint hash (streamed)
+ *   2. inspect   each ONNX graph: interface, opsets, nodes; the per-tensor manifest (streamed)
+ *   3. cost      parameters and FLOPs as functions of n (closed form and graph count)
+ *   4. precision the reference vectors run through the inference engine, compared with PyTorch
+ *   5. budgets   CS43/CS44 calibrated from measured runs, written into model.json
+ *   6. sign      the in-toto statement in a DSSE envelope: model-card.dsse.json
+ *
+ * A model whose files differ from model.json is refused (MODEL_FILES_MISMATCH), and so is
+ * one whose outputs miss the reference by more than the error budget: a card is never
+ * signed for weights or numerics that were not checked.
+ */
+import { randomBytes } from "node:crypto";
+import { rename, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import type { JsonValue } from "../../core/canonical-json.js";
+import type { Signer } from "../../keys/signer.js";
+import { InferenceEngine } from "../../inference/index.js";
+import { buildModelCardStatement, signModelCard, writeModelCard, type ModelCardStatement } from "../card.js";
+import { closedFormFlops, countFloatingElements, graphWeightFlops } from "../cost.js";
+import { ModelError } from "../errors.js";
+import { verifyModelFiles } from "../integrity.js";
+import { buildTensorManifest } from "../manifest.js";
+import { serializeModelMetadata, type ModelMetadata } from "../metadata.js";
+import { readOnnxGraph } from "../onnx/reader.js";
+import type { OnnxGraphInfo } from "../onnx/graph-info.js";
+import { METADATA_FILE, loadModelMetadata, resolveModelDir } from "../repository.js";
+import type { DsseEnvelope } from "../../record/dsse.js";
+import { calibrateBudgets, type BudgetCalibrationOptions } from "./calibration.js";
+import { CompileError } from "./errors.js";
+import { readGraphNodes } from "./graph-nodes.js";
+import { codeVersion } from "./provenance.js";
+import { runReferenceCheck, type ReferenceCheck } from "./reference-check.js";
+import { locateReference, type LocatedReference } from "./reference-source.js";
+
+/** The error budget: logits within 0.1 % of PyTorch's. */
+export const ERROR_BUDGET = 1e-3;
+/** The conformance target: 1e-5 relative (0.001 %). */
+export const CONFORMANCE_TARGET = 1e-5;
+
+export type CompileStage = "hash" | "manifest" | "reference" | "calibrate" | "sign";
+
+export interface CompileProgress {
+  stage: CompileStage;
+  done: number;
+  total: number;
+  detail: string;
+}
+
+export interface CompileOptions {
+  modelsDir: string;
+  name: string;
+  /** Default: the latest version. */
+  version?: string;
+  signer: Signer;
+  /** An engine to use (left open); by default one worker is started and closed. */
+  engine?: InferenceEngine;
+  /** Reference vectors: a file, `null` for none, or undefined to use the model's own or the committed ones. */
+  reference?: string | null;
+  /** Calibration options, or false to keep model.json's budgets as they are. */
+  calibrate?: BudgetCalibrationOptions | false;
+  /** The error budget the reference check must meet (default 1e-3). */
+  tolerance?: number;
+  onProgress?: (p: CompileProgress) => void;
+  /** Clock for compiled_at (tests). */
+  now?: () => Date;
+}
+
+export interface CompileResult {
+  dir: string;
+  meta: ModelMetadata;
+  statement: ModelCardStatement;
+  envelope: DsseEnvelope;
+  cardPath: string;
+  reference: (ReferenceCheck & { source: LocatedReference }) | null;
+  /** Things a person should know (no reference vectors, vectors for other weights, ...). */
+  notes: string[];
+}
+
+function graphSummary(path: string, sha256: string, bytes: number, g: OnnxGraphInfo) {
+  return {
+    path,
+    sha256,
+    bytes,
+    ir_version: g.irVersion,
+    opsets: g.opsetImports.map((o) => ({ domain: o.domain, version: o.version })),
+    producer: { name: g.producerName, version: g.producerVersion },
+    nodes: g.nodeCount,
+    op_types: g.opTypes,
+  };
+}
+
+/** model.json's declared interface must be the graph's (names and dtypes, in order). */
+function checkInterface(meta: ModelMetadata, graph: OnnxGraphInfo): void {
+  const sig = (list: ReadonlyArray<{ name: string; dtype: string }>): string => list.map((t) => `${t.name}:${t.dtype}`).join(",");
+  if (sig(meta.inputs) !== sig(graph.inputs) || sig(meta.outputs) !== sig(graph.outputs)) {
+    throw new ModelError(
+      "MODEL_METADATA_INVALID",
+      `${meta.name}/${meta.version}: model.json declares inputs ${sig(meta.inputs)} → ${sig(meta.outputs)}, model.onnx has ${sig(graph.inputs)} → ${sig(graph.outputs)}`,
+    );
+  }
+}
+
+async function writeMetadata(dir: string, meta: ModelMetadata): Promise<void> {
+  const path = join(dir, METADATA_FILE);
+  const tmp = `${path}.tmp-${randomBytes(4).toString("hex")}`;
+  await writeFile(tmp, serializeModelMetadata(meta), { flush: true });
+  await rename(tmp, path);
+}
+
+function precisionOf(check: ReferenceCheck & { source: LocatedReference }, tolerance: number): { [key: string]: JsonValue } {
+  const v = check.source.vectors;
+  return {
+    reference: v.producer,
+    torch_version: v.torchVersion,
+    vectors: { source: check.source.kind, file: basename(check.source.path), sha256: v.fileSha256 },
+    reference_model_sha256: v.modelSha256,
+    reference_environment: (v.environment ?? null) as JsonValue,
+    inputs: v.inputs.map((i) => i.id),
+    tensors: check.comparisons.map((c) => ({ ...c })),
+    skipped: check.skipped,
+    error_budget: tolerance,
+    target: 1e-5,
+    ...check.summary,
+  };
+}
+
+/**
+ * Compiles a model version and writes its signed card (and its calibrated budgets).
+ * @throws {ModelError} MODEL_NOT_FOUND, MODEL_METADATA_INVALID, MODEL_FILES_MISMATCH, MODEL_ONNX_*
+ * @throws {CompileError} COMPILE_REFERENCE_INVALID, COMPILE_REFERENCE_MISMATCH,
+ *   COMPILE_PRECISION_EXCEEDED, COMPILE_CALIBRATION_FAILED, COMPILE_OPTIONS_INVALID
+ * @throws {InferenceError} when the model cannot be loaded or run
+ */
+export async function compileModel(options: CompileOptions): Promise<CompileResult> {
+  const tolerance = options.tolerance ?? ERROR_BUDGET;
+  if (!(tolerance > 0 && tolerance < 1)) throw new CompileError("COMPILE_OPTIONS_INVALID", "tolerance must be in (0, 1)");
+  const progress = (stage: CompileStage, done: number, total: number, detail = ""): void =>
+    options.onProgress?.({ stage, done, total, detail });
+  const dir = await resolveModelDir(options.modelsDir, options.name, options.version);
+  let meta = await loadModelMetadata(dir);
+  const notes: string[] = [];
+
+  const digest = await verifyModelFiles(dir, meta, (done, total, file) => progress("hash", done, total, file));
+  const onnxFiles = meta.files.filter((f) => f.path.endsWith(".onnx"));
+  const graphs = [];
+  for (const f of onnxFiles) graphs.push({ path: f.path, info: await readOnnxGraph(join(dir, f.path)) });
+  const main = graphs.find((g) => g.path === "model.onnx")!;
+  checkInterface(meta, main.info);
+  const manifest = await buildTensorManifest(dir, graphs, (done, total, tensor) => progress("manifest", done, total, tensor));
+  const nodes = await readGraphNodes(join(dir, "model.onnx"));
+  const initializers = main.info.initializers;
+
+  const engine = options.engine ?? (await InferenceEngine.start({ workers: 1 }));
+  const modelId = `compile:${meta.name}/${meta.version}:${randomBytes(4).toString("hex")}`;
+  const decoderId = meta.decoder_with_past ? `${modelId}#decoder_with_past` : null;
+  let reference: CompileResult["reference"] = null;
+  let budgets = meta.budgets ?? null;
+  try {
+    await engine.load(modelId, join(dir, "model.onnx"));
+    if (decoderId !== null) await engine.load(decoderId, join(dir, meta.decoder_with_past!.path));
+
+    progress("reference", 0, 1);
+    const located = await locateReference(dir, meta, digest.weightCheckpointSha256, options.reference);
+    notes.push(...located.notes);
+    if (located.reference !== null) {
+      const check = await runReferenceCheck({ engine, modelId, decoderId, vectors: located.reference.vectors, tolerance });
+      reference = { ...check, source: located.reference };
+      const s = check.summary;
+      if (!(s.logits_max_delta_vs_torch <= tolerance) || s.argmax_flips > 0) {
+        throw new CompileError(
+          "COMPILE_PRECISION_EXCEEDED",
+          `${meta.name}/${meta.version}: outputs differ from the reference by ${s.logits_max_delta_vs_torch} relative ` +
+            `(error budget ${tolerance}), ${s.argmax_flips} argmax flip(s) beyond near ties; no card is signed`,
+        );
+      }
+      if (s.compared_elements === 0) notes.push("the reference vectors hold nothing this model outputs");
+    }
+    progress("reference", 1, 1);
+
+    if (options.calibrate !== false) {
+      progress("calibrate", 0, 1);
+      const calibrated = await calibrateBudgets(engine, modelId, meta, options.calibrate ?? {});
+      budgets = { ...(meta.budgets ?? {}), ...calibrated };
+      meta = { ...meta, budgets };
+      await writeMetadata(dir, meta);
+      progress("calibrate", 1, 1);
+    }
+    const environment = { ...engine.environment } as { [key: string]: JsonValue };
+
+    progress("sign", 0, 1);
+    const closed = closedFormFlops(meta.architecture);
+    const statement = buildModelCardStatement(meta, {
+      model: { name: meta.name, version: meta.version, task: meta.task, architecture: meta.architecture },
+      weight_checkpoint_sha256: digest.weightCheckpointSha256,
+      weight_checkpoint_files: meta.files.map((f) => f.path),
+      graphs: graphs.map((g) => {
+        const f = meta.files.find((x) => x.path === g.path)!;
+        return graphSummary(g.path, f.sha256, f.bytes, g.info);
+      }),
+      io: {
+        inputs: meta.inputs,
+        outputs: meta.outputs,
+        decoder_with_past: meta.decoder_with_past ?? null,
+      },
+      manifest,
+      parameters: meta.parameters,
+      cost: {
+        parameters: meta.parameters,
+        initializers: initializers.length,
+        initializer_elements: initializers.reduce((n, i) => n + i.elements, 0),
+        floating_point_elements: countFloatingElements(initializers),
+        weight_bytes: meta.files.filter((f) => !f.path.endsWith(".onnx")).reduce((n, f) => n + f.bytes, 0),
+        flops: (closed ?? null) as JsonValue,
+        graph_flops: { ...graphWeightFlops(nodes, initializers) } as unknown as JsonValue,
+        measured: (budgets && typeof budgets.calibration === "object" && budgets.calibration !== null && !Array.isArray(budgets.calibration)
+          ? (budgets.calibration as { [key: string]: JsonValue }).fit ?? null
+          : null) as JsonValue,
+      },
+      precision: reference === null ? null : precisionOf(reference, tolerance),
+      budgets,
+      environment,
+      code: await codeVersion(),
+      compiled_at: (options.now?.() ?? new Date()).toISOString(),
+    });
+    const envelope = signModelCard(statement, options.signer);
+    const cardPath = await writeModelCard(dir, envelope);
+    progress("sign", 1, 1);
+    return { dir: resolve(dir), meta, statement, envelope, cardPath, reference, notes };
+  } finally {
+    await engine.unload(modelId).catch(() => {});
+    if (decoderId !== null) await engine.unload(decoderId).catch(() => {});
+    if (options.engine === undefined) await engine.close();
+  }
+}
