@@ -38,6 +38,8 @@ import type {
   RunResult,
 } from "./types.js";
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface ModelEntry {
   info: ModelInfo;
   budgets: BudgetConfig;
@@ -220,7 +222,8 @@ export class InferenceEngine {
       entry.observed.add(n, result.runMs);
       return result;
     };
-    if (admission.budgetMs === null) return finish(await job.done);
+    // Beyond setTimeout's range (~24.8 days) a deadline means nothing; the timer would misfire.
+    if (admission.budgetMs === null || admission.budgetMs > MAX_TIMER_MS) return finish(await job.done);
     return this.withDeadline(job, admittedAt + admission.budgetMs, admission.budgetMs, modelId, finish);
   }
 

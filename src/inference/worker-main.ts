@@ -109,8 +109,15 @@ function main(): void {
 
   const handlers = {
     async load(req: Extract<Request, { kind: "load" }>): Promise<[Reply, ArrayBuffer[]]> {
+      // A load counts as a run for the memory probe: a run beside it is not "exclusive".
+      const token = probe.begin();
       const before = process.memoryUsage.rss();
-      const session = await createSession(req.path, init.session);
+      let session: InferenceSession;
+      try {
+        session = await createSession(req.path, init.session);
+      } finally {
+        probe.end(token);
+      }
       try {
         const inputs = describe(session.inputMetadata, "input");
         const outputs = describe(session.outputMetadata, "output");

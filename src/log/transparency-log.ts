@@ -12,11 +12,10 @@
  * crash can lose that stored copy but never the tree it signs: the root is a function of
  * the durable leaves, and open() signs and stores a checkpoint for the head again.
  */
-import { bytesEqual } from "../core/bytes.js";
 import { formatCheckpoint } from "./checkpoint.js";
 import { LogError } from "./errors.js";
-import { signFor } from "./log-checkpoint.js";
-import { EMPTY_ROOT, KnownHashes, consistencyProof, inclusionProof, rootAt } from "./merkle/index.js";
+import { checkpointForHead, signFor } from "./log-checkpoint.js";
+import { EMPTY_ROOT, KnownHashes, consistencyProof, inclusionProof } from "./merkle/index.js";
 import type { LogEntry, LogStorage, SequenceResult, StoredCheckpoint } from "./storage/contract.js";
 import { checkEntry } from "./storage/sequencer.js";
 
@@ -90,27 +89,7 @@ export class TransparencyLog {
     if (!Number.isSafeInteger(maxBatchBytes) || maxBatchBytes < 1) throw new RangeError("maxBatchBytes ≥ 1");
     // A bad origin fails here, not at the first append (CheckpointError LOG_CHECKPOINT_INVALID_ARGUMENT).
     formatCheckpoint({ origin, size: 0, rootHash: EMPTY_ROOT });
-    const head = await storage.treeHead();
-    let latest = await storage.latestCheckpoint();
-    if (latest !== null) {
-      if (latest.size > head.size) {
-        throw new LogError(
-          "LOG_STORAGE_CORRUPT",
-          `stored checkpoint ${latest.size} is beyond the tree (${head.size})`,
-        );
-      }
-      const root =
-        latest.size === head.size
-          ? head.rootHash
-          : await rootAt(latest.size, (ids) => storage.readHashes(ids));
-      if (!bytesEqual(root, latest.rootHash)) {
-        throw new LogError("LOG_STORAGE_CORRUPT", `stored checkpoint ${latest.size} does not match the tree`);
-      }
-    }
-    if (latest === null || latest.size < head.size) {
-      latest = signFor(origin, signCheckpoint, head.size, head.rootHash);
-      await storage.saveCheckpoint(latest);
-    }
+    const latest = await checkpointForHead(storage, origin, signCheckpoint);
     return new TransparencyLog(storage, origin, signCheckpoint, latest, maxBatchEntries, maxBatchBytes);
   }
 

@@ -51,6 +51,7 @@ describe("running a model", () => {
       }
     }
     assert.equal(r.inputSize, 20, "default n: elements of the first input");
+    assert.equal(feeds.x.data.length, 20, "the caller's input is not detached by default");
     assert.ok(r.runMs >= 0 && r.queueMs >= 0 && r.totalMs >= r.runMs);
     assert.ok(r.memory.peakBytes >= 0);
     assert.deepEqual(r.environment, engine.environment);

@@ -99,6 +99,7 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
   const server: LiveServer = await startLiveServer();
   const tmp = mkdtempSync(join(tmpdir(), "zeq-web-"));
   const imagePath = join(tmp, "sample.png");
+  const downloadedReceipt = join(tmp, "downloaded-receipt.json");
   await writeSampleImage(imagePath);
   let browser: Browser | undefined;
   try {
@@ -173,6 +174,13 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
         assert.match(logIndex ?? "", /^\d+$/);
         await page.screenshot({ path: join(SHOTS, `run-${model.task}.png`), fullPage: true });
       }
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("#run-result .record .actions >> text=Download receipt JSON"),
+      ]);
+      await download.saveAs(downloadedReceipt);
+      const saved = JSON.parse(readFileSync(downloadedReceipt, "utf8")) as { log?: { index?: unknown } };
+      assert.equal(typeof saved.log?.index, "number", "the download is a receipt");
     });
 
     await t.test("the tamper switch makes the guarding step fail, and only that step", async () => {
@@ -201,6 +209,11 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
         await page.waitForSelector("#verify-result .verification [data-verdict=pass]");
         assert.ok(await page.$("#verify-result .record"), "the verified record is shown");
         await page.screenshot({ path: join(SHOTS, "verify.png"), fullPage: true });
+
+        // The receipt the page itself offered for download verifies the same way.
+        await page.setInputFiles("#receipt-file", downloadedReceipt);
+        await page.waitForSelector("#verify-status >> text=downloaded-receipt.json");
+        await page.waitForSelector("#verify-result .verification [data-verdict=pass]");
 
         // The same receipt against a key that did not sign it.
         await page.fill("#vkeys", server.otherVerifierKey);
@@ -273,7 +286,8 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
     });
 
     await t.test("without a key, the run reports the server's code", async () => {
-      const bare = await browser!.newPage();
+      // A new tab: sessionStorage (and so the key) is per tab.
+      const bare = await context.newPage();
       await bare.goto(`${server.url}/`);
       await bare.waitForSelector("body[data-ready=true]");
       await selectModel(bare, fillMask.name);

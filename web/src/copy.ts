@@ -24,17 +24,25 @@ async function writeClipboard(text: string): Promise<boolean> {
   return ok;
 }
 
-/** A small button copying `text`; its label says so for screen readers. */
-export function copyButton(text: string, what: string): HTMLButtonElement {
+/**
+ * A button copying `text`; its accessible name says what is copied.
+ * @param label the visible text (default "Copy", for buttons next to the value they copy)
+ */
+export function copyButton(text: string, what: string, label = "Copy"): HTMLButtonElement {
   const button = h(
     "button",
-    { type: "button", class: "copy", "aria-label": `Copy ${what}`, title: `Copy ${what}` },
-    "Copy",
+    {
+      type: "button",
+      class: label === "Copy" ? "copy" : "secondary",
+      "aria-label": `Copy ${what}`,
+      title: `Copy ${what}`,
+    },
+    label,
   );
   button.addEventListener("click", () => {
     void writeClipboard(text).then((ok) => {
       button.textContent = ok ? "Copied" : "Copy failed";
-      window.setTimeout(() => (button.textContent = "Copy"), 1500);
+      window.setTimeout(() => (button.textContent = label), 1500);
     });
   });
   return button;

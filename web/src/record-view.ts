@@ -85,7 +85,7 @@ export function recordView(r: ComputeRecord, options: RecordViewOptions = {}): H
     dl.addEventListener("click", () => download(`${stem}.json`, `${JSON.stringify(receipt, null, 2)}\n`));
     actions.append(dl);
   }
-  actions.append(copyButton(JSON.stringify(r, null, 2), "record JSON"));
+  actions.append(copyButton(JSON.stringify(r, null, 2), "record JSON", "Copy record JSON"));
 
   const time = h(
     "div",
