@@ -57,6 +57,11 @@ describe("CS43 and CS44 before running", () => {
     assert.equal(r.latency.predictedMs, 50);
     assert.equal(r.latency.predictedFrom, "configured");
     assert.equal(r.latency.held, true);
+
+    // A budget beyond setTimeout's range must not turn into an instant deadline.
+    engine.configure("dense", { budgets: { latencyMs: { a: 1e12, b: 0 } } });
+    const far = await engine.run("dense", denseFeeds(1), { operators: ["CS43"] });
+    assert.equal(far.latency.held, true);
   });
 
   test("CS44: a predicted working memory over S(n) is refused; an admitted run reports budget, prediction and peak", async () => {
