@@ -6,6 +6,7 @@ import { registerVerifyCommand } from "./commands/verify.js";
 import { registerLogCommands } from "./commands/log.js";
 import { registerInferCommand } from "./commands/infer.js";
 import { registerReplayCommand } from "./commands/replay.js";
+import { registerServeCommand } from "./commands/serve.js";
 
 export function createProgram(version: string): Command {
   const program = new Command("zeq-np")
@@ -21,6 +22,7 @@ export function createProgram(version: string): Command {
     .option("--json", "machine-readable output")
     .showHelpAfterError()
     .exitOverride();
+  registerServeCommand(program);
   registerKeysCommands(program);
   registerInferCommand(program);
   registerVerifyCommand(program);

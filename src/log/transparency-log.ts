@@ -84,9 +84,12 @@ export class TransparencyLog {
       maxBatchBytes = 64 * 1024 * 1024,
     } = options;
     if (typeof signCheckpoint !== "function") throw new TypeError("signCheckpoint must be a function");
-    if (!Number.isSafeInteger(maxBatchEntries) || maxBatchEntries < 1)
-      throw new RangeError("maxBatchEntries ≥ 1");
-    if (!Number.isSafeInteger(maxBatchBytes) || maxBatchBytes < 1) throw new RangeError("maxBatchBytes ≥ 1");
+    for (const [name, value] of [
+      ["maxBatchEntries", maxBatchEntries],
+      ["maxBatchBytes", maxBatchBytes],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1`);
+    }
     // A bad origin fails here, not at the first append (CheckpointError LOG_CHECKPOINT_INVALID_ARGUMENT).
     formatCheckpoint({ origin, size: 0, rootHash: EMPTY_ROOT });
     const latest = await checkpointForHead(storage, origin, signCheckpoint);
@@ -169,13 +172,8 @@ export class TransparencyLog {
     } catch (cause) {
       if (isStoreDispute(cause)) this.fatal = cause as LogError;
       const why = cause instanceof Error ? cause.message : String(cause);
-      const err = new LogError(
-        "LOG_COMMIT_FAILED",
-        `the commit failed and nothing of it was acknowledged: ${why}`,
-        {
-          cause,
-        },
-      );
+      const message = `the commit failed and nothing of it was acknowledged: ${why}`;
+      const err = new LogError("LOG_COMMIT_FAILED", message, { cause });
       for (const p of batch) p.reject(err);
       return;
     }
@@ -272,8 +270,9 @@ export class TransparencyLog {
    * @throws {LogError} LOG_SIZE_BEYOND_TREE, LOG_STORAGE_CORRUPT
    */
   async entry(index: number): Promise<LogEntry> {
-    if (!Number.isSafeInteger(index) || index < 0)
-      throw new LogError("LOG_SIZE_BEYOND_TREE", "index must be ≥ 0");
+    if (!Number.isSafeInteger(index) || index < 0) {
+      throw new LogError("LOG_SIZE_BEYOND_TREE", "index must be an integer ≥ 0");
+    }
     await this.checkWithin(index + 1, "entry index + 1");
     const [found] = await this.storage.readEntries(index, 1);
     if (found === undefined) throw new LogError("LOG_STORAGE_CORRUPT", `entry ${index} is missing`);

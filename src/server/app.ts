@@ -41,7 +41,7 @@ declare module "fastify" {
 }
 
 /** Paths never logged with their query (proof parameters are harmless, but keep logs small). */
-const REDACT = ["req.headers.authorization", "req.headers.cookie", "req.headers[\"x-api-key\"]"];
+const REDACT = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'];
 
 function loggerOption(logger: BuildAppOptions["logger"]): BuildAppOptions["logger"] {
   if (logger === undefined || logger === false) return false;
@@ -56,12 +56,18 @@ function isOip(request: FastifyRequest): boolean {
   return request.routeOptions.config?.oip === true || request.url === "/v2" || request.url.startsWith("/v2/");
 }
 
-function replyWithError(metrics: ServerMetrics, err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function replyWithError(
+  metrics: ServerMetrics,
+  err: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const resolved = resolveError(err);
   if (resolved.unexpected) request.log.error({ err }, "request failed");
   else request.log.info({ code: resolved.code, statusCode: resolved.status }, "request refused");
   metrics.rejections.inc({ code: resolved.code });
-  if (resolved.retryAfterSeconds !== undefined) reply.header("retry-after", String(resolved.retryAfterSeconds));
+  if (resolved.retryAfterSeconds !== undefined)
+    reply.header("retry-after", String(resolved.retryAfterSeconds));
   reply.code(resolved.status);
   return reply.send(isOip(request) ? oipErrorBody(resolved) : errorBody(resolved));
 }
@@ -98,7 +104,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     return503OnClosing: true,
     forceCloseConnections: "idle",
     genReqId: () => randomUUID(),
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
+    },
     frameworkErrors: (err, request, reply) => {
       replyWithError(metrics, err, request, reply);
     },
@@ -111,10 +119,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   useStrictJsonBodies(app, limits.jsonDepth);
   instrument(app, metrics);
-  app.addHook("onRequest", refuseLargeBodies((request) => request.routeOptions.bodyLimit ?? limits.smallBodyBytes));
+  app.addHook(
+    "onRequest",
+    refuseLargeBodies((request) => request.routeOptions.bodyLimit ?? limits.smallBodyBytes),
+  );
   app.setErrorHandler((err, request, reply) => replyWithError(metrics, err, request, reply));
   app.setNotFoundHandler((request) => {
-    throw new ServerError("SERVER_ROUTE_NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`);
+    throw new ServerError(
+      "SERVER_ROUTE_NOT_FOUND",
+      `no route ${request.method} ${request.url.split("?")[0]}`,
+    );
   });
 
   await app.register(rateLimit, {
@@ -128,11 +142,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
           ? limits.ratePerMinute.inference
           : limits.ratePerMinute.public;
     },
-    keyGenerator: (request) => (request.principal === null ? `ip:${request.ip}` : `key:${request.principal.keyId}`),
+    keyGenerator: (request) =>
+      request.principal === null ? `ip:${request.ip}` : `key:${request.principal.keyId}`,
     errorResponseBuilder: (_request, ctx) =>
-      new ServerError("SERVER_RATE_LIMITED", `rate limit exceeded: ${ctx.max} requests per minute; retry in ${ctx.after}`, {
-        retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
-      }),
+      new ServerError(
+        "SERVER_RATE_LIMITED",
+        `rate limit exceeded: ${ctx.max} requests per minute; retry in ${ctx.after}`,
+        {
+          retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
+        },
+      ),
   });
 
   const run: RunContext = { executor: opts.executor, metrics, closing: () => closing };
@@ -142,8 +161,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     run,
     limits: { bodyBytes: limits.bodyBytes, maxBatch: limits.batchSize, maxTokens: limits.maxTokens },
   });
-  await app.register(oipRoutes, { ring, run, server, bodyBytes: limits.bodyBytes, jsonDepth: limits.jsonDepth });
-  await app.register(publicRoutes, { executor: opts.executor, signer: opts.signer, verifierKeys: opts.verifierKeys });
+  await app.register(oipRoutes, {
+    ring,
+    run,
+    server,
+    bodyBytes: limits.bodyBytes,
+    jsonDepth: limits.jsonDepth,
+  });
+  await app.register(publicRoutes, {
+    executor: opts.executor,
+    signer: opts.signer,
+    verifierKeys: opts.verifierKeys,
+  });
   await app.register(logRoutes, { log: opts.log });
   await app.register(adminRoutes, { ring, run, log: opts.log, onApiKeyEvent: opts.onApiKeyEvent });
   await app.register(metricsRoute, { metrics });

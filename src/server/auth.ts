@@ -59,10 +59,15 @@ export class ApiKeyRing {
    */
   add(key: string, role: Role): Principal {
     if (typeof key !== "string" || key.length < MIN_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
-      throw new RangeError(`API keys must be at least ${MIN_KEY_LENGTH} printable ASCII characters without spaces`);
+      throw new RangeError(
+        `API keys must be at least ${MIN_KEY_LENGTH} printable ASCII characters without spaces`,
+      );
     }
     const principal: Principal = { role, keyId: keyIdOf(key) };
-    this.keys = [...this.keys.filter((k) => k.principal.keyId !== principal.keyId), { digest: digestOf(key), principal }];
+    this.keys = [
+      ...this.keys.filter((k) => k.principal.keyId !== principal.keyId),
+      { digest: digestOf(key), principal },
+    ];
     return principal;
   }
 
@@ -97,11 +102,15 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
  */
 export function authenticate(ring: ApiKeyRing, header: string | undefined): Principal {
   if (header === undefined || header === "") {
-    throw new ServerError("SERVER_AUTH_MISSING", "this route needs an API key: send Authorization: Bearer <key>");
+    throw new ServerError(
+      "SERVER_AUTH_MISSING",
+      "this route needs an API key: send Authorization: Bearer <key>",
+    );
   }
   const m = BEARER.exec(header);
   const principal = m?.[1] === undefined ? null : ring.lookup(m[1]);
-  if (principal === null) throw new ServerError("SERVER_AUTH_INVALID", "the API key is not valid for this server");
+  if (principal === null)
+    throw new ServerError("SERVER_AUTH_INVALID", "the API key is not valid for this server");
   return principal;
 }
 
@@ -119,7 +128,10 @@ export function requireRole(ring: ApiKeyRing, role: Role) {
   return async function checkRole(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const principal = authenticate(ring, request.headers.authorization);
     if (role === "admin" && principal.role !== "admin") {
-      throw new ServerError("SERVER_FORBIDDEN", "this route needs an admin key; an inference key cannot manage");
+      throw new ServerError(
+        "SERVER_FORBIDDEN",
+        "this route needs an admin key; an inference key cannot manage",
+      );
     }
     request.principal = principal;
   };

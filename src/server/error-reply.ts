@@ -69,7 +69,13 @@ export function resolveError(err: unknown): ResolvedError {
     let retryAfterSeconds = retryAfterOf(err);
     // A 503 always says when to come back: admission control promises a fast, retryable refusal.
     if (status === 503 && retryAfterSeconds === undefined) retryAfterSeconds = 1;
-    return { status, code: err.code, message, retryAfterSeconds, unexpected: status >= 500 && status !== 503 };
+    return {
+      status,
+      code: err.code,
+      message,
+      retryAfterSeconds,
+      unexpected: status >= 500 && status !== 503,
+    };
   }
   const code = typeof e.code === "string" ? FRAMEWORK_CODES[e.code] : undefined;
   if (code !== undefined) {
@@ -78,7 +84,13 @@ export function resolveError(err: unknown): ResolvedError {
   // Any other framework error with a 4xx status is about the request (a malformed header,
   // a body stream the client aborted): an invalid request, never a 500.
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: 400, code: "SERVER_REQUEST_INVALID", message, retryAfterSeconds: undefined, unexpected: false };
+    return {
+      status: 400,
+      code: "SERVER_REQUEST_INVALID",
+      message,
+      retryAfterSeconds: undefined,
+      unexpected: false,
+    };
   }
   return {
     status: 500,

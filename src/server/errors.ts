@@ -55,7 +55,11 @@ export class ServerError extends ZeqError<ServerErrorCode> {
   /** Seconds after which a retry may succeed (429/503), sent as Retry-After. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(
+    code: ServerErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(code, message, options);
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }

@@ -4,4 +4,7 @@
  */
 import type { TransparencyLog } from "../log/transparency-log.js";
 
-export type LogView = Pick<TransparencyLog, "latestCheckpoint" | "inclusionProof" | "consistencyProof" | "entry">;
+export type LogView = Pick<
+  TransparencyLog,
+  "latestCheckpoint" | "inclusionProof" | "consistencyProof" | "entry"
+>;

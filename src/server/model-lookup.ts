@@ -19,7 +19,10 @@ export function findModel(executor: Executor, name: string, version?: string): M
     );
   }
   if (version !== undefined && !MODEL_VERSION_PATTERN.test(version)) {
-    throw new ModelError("MODEL_VERSION_INVALID", `${JSON.stringify(version.slice(0, 20))} is not a model version (a positive integer)`);
+    throw new ModelError(
+      "MODEL_VERSION_INVALID",
+      `${JSON.stringify(version.slice(0, 20))} is not a model version (a positive integer)`,
+    );
   }
   return executor.model(name, version);
 }

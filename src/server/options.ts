@@ -46,8 +46,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
 
 /** Told when an admin issues or revokes an API key, so the instance can persist it. */
 export type ApiKeyEvent =
-  | { action: "issued"; role: Role; keyId: string; key: string }
-  | { action: "revoked"; keyId: string };
+  { action: "issued"; role: Role; keyId: string; key: string } | { action: "revoked"; keyId: string };
 
 export interface BuildAppOptions {
   executor: Executor;
@@ -56,7 +55,9 @@ export interface BuildAppOptions {
   /** Published verifier keys (note vkey form): the current one first, then retired ones still trusted. */
   verifierKeys: string[];
   auth: { apiKeys: string[]; adminKeys: string[] };
-  limits?: Partial<Omit<ServerLimits, "ratePerMinute">> & { ratePerMinute?: Partial<ServerLimits["ratePerMinute"]> };
+  limits?: Partial<Omit<ServerLimits, "ratePerMinute">> & {
+    ratePerMinute?: Partial<ServerLimits["ratePerMinute"]>;
+  };
   /** Pino options for fastify's logger, or false for none. Authorization headers are always redacted. */
   logger?: FastifyServerOptions["logger"] | false;
   metrics?: { processMetrics?: boolean; bucketsSeconds?: number[] };
@@ -77,7 +78,8 @@ export function resolveLimits(given: BuildAppOptions["limits"] = {}): ServerLimi
     }
   }
   for (const [k, v] of Object.entries(limits.ratePerMinute)) {
-    if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`limits.ratePerMinute.${k} must be a positive integer`);
+    if (!Number.isSafeInteger(v) || v <= 0)
+      throw new RangeError(`limits.ratePerMinute.${k} must be a positive integer`);
   }
   limits.headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   return limits;

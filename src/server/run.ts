@@ -21,7 +21,8 @@ export interface RunContext {
  *   retryAfterMs, budget refusals) and execute()'s whole-request errors
  */
 export async function runAdmitted(ctx: RunContext, request: ExecuteRequest): Promise<ExecuteResult> {
-  if (ctx.closing()) throw new ServerError("SERVER_CLOSING", "the server is shutting down", { retryAfterSeconds: 5 });
+  if (ctx.closing())
+    throw new ServerError("SERVER_CLOSING", "the server is shutting down", { retryAfterSeconds: 5 });
   ctx.executor.admit(request);
   const result = await ctx.executor.execute(request);
   for (const el of result.elements) {

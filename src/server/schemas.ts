@@ -53,7 +53,12 @@ export const PredictionSchema = Type.Union([
   Type.Object({
     kind: Type.Literal("classes"),
     top: Type.Array(
-      Type.Object({ index: Type.Integer(), label: Type.String(), logit: Type.Number(), probability: Type.Number() }),
+      Type.Object({
+        index: Type.Integer(),
+        label: Type.String(),
+        logit: Type.Number(),
+        probability: Type.Number(),
+      }),
     ),
   }),
   Type.Object({

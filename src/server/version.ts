@@ -12,7 +12,10 @@ export function serverVersion(): string {
   cached = "unknown";
   for (const rel of ["../../package.json", "../../../package.json"]) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (pkg.name === "zeq-neural-processor" && typeof pkg.version === "string") {
         cached = pkg.version;
         break;

@@ -59,8 +59,8 @@ describe("CS43 and CS44 before running", () => {
     assert.equal(r.latency.held, true);
 
     // A budget beyond setTimeout's range must not turn into an instant deadline.
-    engine.configure("dense", { budgets: { latencyMs: { a: 1e12, b: 0 } } });
-    const far = await engine.run("dense", denseFeeds(1), { operators: ["CS43"] });
+    engine.configure("heavy", { budgets: { latencyMs: { a: 1e12, b: 0 } } });
+    const far = await engine.run("heavy", heavyFeeds(256, WIDTH), { operators: ["CS43"] });
     assert.equal(far.latency.held, true);
   });
 

@@ -52,14 +52,25 @@ function matrix(adminRoute: boolean): [string, Record<string, string>, number, s
 test("auth matrix on the inference route (inject and HTTP)", async () => {
   for (const [what, headers, status, code] of matrix(false)) {
     const all = { ...headers, "content-type": "application/json" };
-    const injected = await app.inject({ method: "POST", url: "/api/playground/compute", headers: all, payload: compute });
-    const real = await http(port, { method: "POST", path: "/api/playground/compute", headers: all, body: compute });
+    const injected = await app.inject({
+      method: "POST",
+      url: "/api/playground/compute",
+      headers: all,
+      payload: compute,
+    });
+    const real = await http(port, {
+      method: "POST",
+      path: "/api/playground/compute",
+      headers: all,
+      body: compute,
+    });
     for (const [via, s, body] of [
       ["inject", injected.statusCode, injected.body],
       ["http", real.status, real.body],
     ] as const) {
       assert.equal(s, status, `${what} via ${via}: ${body}`);
-      if (code !== null) assert.equal((JSON.parse(body) as { code: string }).code, code, `${what} via ${via}`);
+      if (code !== null)
+        assert.equal((JSON.parse(body) as { code: string }).code, code, `${what} via ${via}`);
     }
   }
 });
@@ -73,7 +84,8 @@ test("auth matrix on an admin route (inject and HTTP)", async () => {
       ["http", real.status, real.body],
     ] as const) {
       assert.equal(s, status, `${what} via ${via}: ${body}`);
-      if (code !== null) assert.equal((JSON.parse(body) as { code: string }).code, code, `${what} via ${via}`);
+      if (code !== null)
+        assert.equal((JSON.parse(body) as { code: string }).code, code, `${what} via ${via}`);
     }
   }
 });
@@ -86,17 +98,35 @@ test("the OIP infer route needs an inference key; its errors use the protocol's 
 });
 
 test("public reads need no key", async () => {
-  for (const url of ["/api/keys", "/api/models", "/api/log/checkpoint", "/v2", "/v2/health/live", `/v2/models/${BERT}`, "/metrics"]) {
+  for (const url of [
+    "/api/keys",
+    "/api/models",
+    "/api/log/checkpoint",
+    "/v2",
+    "/v2/health/live",
+    `/v2/models/${BERT}`,
+    "/metrics",
+  ]) {
     const res = await app.inject({ url });
     assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
   }
 });
 
 test("an admin issues a key that works at once and revokes it; an inference key cannot", async () => {
-  const denied = await app.inject({ method: "POST", url: "/api/admin/api-keys", headers: jsonHeaders(), payload: { role: "inference" } });
+  const denied = await app.inject({
+    method: "POST",
+    url: "/api/admin/api-keys",
+    headers: jsonHeaders(),
+    payload: { role: "inference" },
+  });
   assert.equal(denied.statusCode, 403);
 
-  const issued = await app.inject({ method: "POST", url: "/api/admin/api-keys", headers: jsonHeaders(ADMIN_KEY), payload: { role: "inference" } });
+  const issued = await app.inject({
+    method: "POST",
+    url: "/api/admin/api-keys",
+    headers: jsonHeaders(ADMIN_KEY),
+    payload: { role: "inference" },
+  });
   assert.equal(issued.statusCode, 201, issued.body);
   const { key, key_id: keyId } = issued.json() as { key: string; key_id: string };
   assert.equal(keyId, keyIdOf(key));
@@ -106,18 +136,41 @@ test("an admin issues a key that works at once and revokes it; an inference key 
   assert.ok((listed.json() as { api_keys: { key_id: string }[] }).api_keys.some((k) => k.key_id === keyId));
   assert.ok(!listed.body.includes(key), "the key itself is never listed");
 
-  const used = await app.inject({ method: "POST", url: "/api/playground/compute", headers: jsonHeaders(key), payload: compute });
+  const used = await app.inject({
+    method: "POST",
+    url: "/api/playground/compute",
+    headers: jsonHeaders(key),
+    payload: compute,
+  });
   assert.equal(used.statusCode, 200, used.body);
 
-  const revoked = await app.inject({ method: "DELETE", url: `/api/admin/api-keys/${keyId}`, headers: bearer(ADMIN_KEY) });
+  const revoked = await app.inject({
+    method: "DELETE",
+    url: `/api/admin/api-keys/${keyId}`,
+    headers: bearer(ADMIN_KEY),
+  });
   assert.equal(revoked.statusCode, 200, revoked.body);
   assert.deepEqual(events.at(-1), { action: "revoked", keyId });
-  const after = await app.inject({ method: "POST", url: "/api/playground/compute", headers: jsonHeaders(key), payload: compute });
+  const after = await app.inject({
+    method: "POST",
+    url: "/api/playground/compute",
+    headers: jsonHeaders(key),
+    payload: compute,
+  });
   assert.equal(after.statusCode, 401);
 
-  const again = await app.inject({ method: "DELETE", url: `/api/admin/api-keys/${keyId}`, headers: bearer(ADMIN_KEY) });
+  const again = await app.inject({
+    method: "DELETE",
+    url: `/api/admin/api-keys/${keyId}`,
+    headers: bearer(ADMIN_KEY),
+  });
   assert.equal(again.json().code, "SERVER_API_KEY_NOT_FOUND");
-  const badRole = await app.inject({ method: "POST", url: "/api/admin/api-keys", headers: jsonHeaders(ADMIN_KEY), payload: { role: "root" } });
+  const badRole = await app.inject({
+    method: "POST",
+    url: "/api/admin/api-keys",
+    headers: jsonHeaders(ADMIN_KEY),
+    payload: { role: "root" },
+  });
   assert.equal(badRole.json().code, "SERVER_REQUEST_INVALID");
 });
 

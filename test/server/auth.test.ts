@@ -20,15 +20,39 @@ function codeOf(fn: () => unknown): string {
 
 test("a key maps to its role; unknown, empty and malformed headers are refused with codes", () => {
   const ring = new ApiKeyRing({ apiKeys: [INFERENCE], adminKeys: [ADMIN] });
-  assert.deepEqual(authenticate(ring, `Bearer ${INFERENCE}`), { role: "inference", keyId: keyIdOf(INFERENCE) });
+  assert.deepEqual(authenticate(ring, `Bearer ${INFERENCE}`), {
+    role: "inference",
+    keyId: keyIdOf(INFERENCE),
+  });
   assert.equal(authenticate(ring, `Bearer ${ADMIN}`).role, "admin");
-  assert.equal(codeOf(() => authenticate(ring, undefined)), "SERVER_AUTH_MISSING");
-  assert.equal(codeOf(() => authenticate(ring, "")), "SERVER_AUTH_MISSING");
-  assert.equal(codeOf(() => authenticate(ring, `Bearer ${INFERENCE}x`)), "SERVER_AUTH_INVALID");
-  assert.equal(codeOf(() => authenticate(ring, `bearer ${INFERENCE}`)), "SERVER_AUTH_INVALID");
-  assert.equal(codeOf(() => authenticate(ring, `Bearer  ${INFERENCE}`)), "SERVER_AUTH_INVALID");
-  assert.equal(codeOf(() => authenticate(ring, `Basic ${INFERENCE}`)), "SERVER_AUTH_INVALID");
-  assert.equal(codeOf(() => authenticate(ring, `Bearer ${"k".repeat(600)}`)), "SERVER_AUTH_INVALID");
+  assert.equal(
+    codeOf(() => authenticate(ring, undefined)),
+    "SERVER_AUTH_MISSING",
+  );
+  assert.equal(
+    codeOf(() => authenticate(ring, "")),
+    "SERVER_AUTH_MISSING",
+  );
+  assert.equal(
+    codeOf(() => authenticate(ring, `Bearer ${INFERENCE}x`)),
+    "SERVER_AUTH_INVALID",
+  );
+  assert.equal(
+    codeOf(() => authenticate(ring, `bearer ${INFERENCE}`)),
+    "SERVER_AUTH_INVALID",
+  );
+  assert.equal(
+    codeOf(() => authenticate(ring, `Bearer  ${INFERENCE}`)),
+    "SERVER_AUTH_INVALID",
+  );
+  assert.equal(
+    codeOf(() => authenticate(ring, `Basic ${INFERENCE}`)),
+    "SERVER_AUTH_INVALID",
+  );
+  assert.equal(
+    codeOf(() => authenticate(ring, `Bearer ${"k".repeat(600)}`)),
+    "SERVER_AUTH_INVALID",
+  );
 });
 
 test("any key other than a stored one is refused (property)", () => {
@@ -42,8 +66,14 @@ test("any key other than a stored one is refused (property)", () => {
 });
 
 test("keys are refused when short or not printable ASCII; the ring keeps no plaintext", () => {
-  assert.throws(() => new ApiKeyRing({ apiKeys: ["x".repeat(MIN_KEY_LENGTH - 1)], adminKeys: [] }), RangeError);
-  assert.throws(() => new ApiKeyRing({ apiKeys: [`${"x".repeat(MIN_KEY_LENGTH)} y`], adminKeys: [] }), RangeError);
+  assert.throws(
+    () => new ApiKeyRing({ apiKeys: ["x".repeat(MIN_KEY_LENGTH - 1)], adminKeys: [] }),
+    RangeError,
+  );
+  assert.throws(
+    () => new ApiKeyRing({ apiKeys: [`${"x".repeat(MIN_KEY_LENGTH)} y`], adminKeys: [] }),
+    RangeError,
+  );
   const ring = new ApiKeyRing({ apiKeys: [INFERENCE], adminKeys: [ADMIN] });
   const dump = JSON.stringify(ring) + JSON.stringify(ring.list());
   assert.ok(!dump.includes(INFERENCE) && !dump.includes(ADMIN));
@@ -58,7 +88,10 @@ test("issued keys work at once and revoked keys stop working", () => {
   assert.deepEqual(authenticate(ring, `Bearer ${key}`), p);
   assert.equal(ring.revoke(p.keyId), true);
   assert.equal(ring.revoke(p.keyId), false);
-  assert.equal(codeOf(() => authenticate(ring, `Bearer ${key}`)), "SERVER_AUTH_INVALID");
+  assert.equal(
+    codeOf(() => authenticate(ring, `Bearer ${key}`)),
+    "SERVER_AUTH_INVALID",
+  );
   assert.equal(authenticate(ring, `Bearer ${ADMIN}`).role, "admin");
 });
 

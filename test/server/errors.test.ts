@@ -40,7 +40,9 @@ function declaredCodes(): Map<string, string> {
 test("every declared error code has an HTTP status in the table", () => {
   const codes = declaredCodes();
   assert.ok(codes.size > 50, `expected many codes, found ${codes.size}`);
-  const missing = [...codes].filter(([c]) => !Object.hasOwn(STATUS_BY_CODE, c)).map(([c, f]) => `${c} (${f})`);
+  const missing = [...codes]
+    .filter(([c]) => !Object.hasOwn(STATUS_BY_CODE, c))
+    .map(([c, f]) => `${c} (${f})`);
   assert.deepEqual(missing, [], "codes without a status in src/server/errors.ts");
 });
 
@@ -81,7 +83,10 @@ test("resolveError: coded errors keep their code; overload carries Retry-After",
 test("resolveError: framework errors become our codes; uncoded errors a 500 without their message", () => {
   const big = Object.assign(new Error("too large"), { code: "FST_ERR_CTP_BODY_TOO_LARGE", statusCode: 413 });
   assert.deepEqual([resolveError(big).status, resolveError(big).code], [413, "SERVER_BODY_TOO_LARGE"]);
-  const validation = Object.assign(new Error("body/x must be string"), { code: "FST_ERR_VALIDATION", statusCode: 400 });
+  const validation = Object.assign(new Error("body/x must be string"), {
+    code: "FST_ERR_VALIDATION",
+    statusCode: 400,
+  });
   assert.equal(resolveError(validation).code, "SERVER_REQUEST_INVALID");
   const other4xx = Object.assign(new Error("aborted"), { statusCode: 400 });
   assert.equal(resolveError(other4xx).code, "SERVER_REQUEST_INVALID");

@@ -29,7 +29,9 @@ const SMALL_BODY = 4096;
 
 before(async () => {
   ti = await openTestInstance();
-  app = await appFor(ti.instance, { limits: { bodyBytes: SMALL_BODY, requestTimeoutMs: 400, headersTimeoutMs: 400 } });
+  app = await appFor(ti.instance, {
+    limits: { bodyBytes: SMALL_BODY, requestTimeoutMs: 400, headersTimeoutMs: 400 },
+  });
   port = await listen(app);
 });
 
@@ -58,7 +60,9 @@ test("413 for a chunked body that grows past the limit", async () => {
     "POST /api/playground/compute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
     `Authorization: Bearer ${INFERENCE_KEY}\r\nTransfer-Encoding: chunked\r\n\r\n`;
   const chunk = "x".repeat(SMALL_BODY);
-  const body = Buffer.from(`${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
+  const body = Buffer.from(
+    `${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`,
+  );
   const raw = await rawExchange(port, head, { body, endAfter: 2000 });
   assert.match(raw, /^HTTP\/1\.1 413 /);
   assert.equal((jsonOfRaw(raw) as { code: string }).code, "SERVER_BODY_TOO_LARGE");
@@ -70,7 +74,11 @@ test("malformed and hostile JSON: coded 400s", async () => {
     ["duplicate key", `{"inputs":{"model":"${BERT}","text":"a","text":"b"}}`, "JSON_DUPLICATE_KEY"],
     ["nested duplicate key", `{"inputs":{"model":"${BERT}","model":"x","text":"a"}}`, "JSON_DUPLICATE_KEY"],
     ["too deep", `${"[".repeat(40)}${"]".repeat(40)}`, "JSON_TOO_DEEP"],
-    ["unsafe integer", `{"inputs":{"model":"${BERT}","text":"a","max_tokens":9007199254740993}}`, "JSON_UNSAFE_INTEGER"],
+    [
+      "unsafe integer",
+      `{"inputs":{"model":"${BERT}","text":"a","max_tokens":9007199254740993}}`,
+      "JSON_UNSAFE_INTEGER",
+    ],
     ["lone surrogate", `{"inputs":{"model":"${BERT}","text":"\\ud800"}}`, "JSON_LONE_SURROGATE"],
     ["not UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), "SERVER_BODY_NOT_UTF8"],
     ["empty", "", "SERVER_BODY_MISSING"],
@@ -86,10 +94,18 @@ test("malformed and hostile JSON: coded 400s", async () => {
 });
 
 test("only application/json bodies", async () => {
-  const res = await post("inputs=x", { authorization: `Bearer ${INFERENCE_KEY}`, "content-type": "application/x-www-form-urlencoded" });
+  const res = await post("inputs=x", {
+    authorization: `Bearer ${INFERENCE_KEY}`,
+    "content-type": "application/x-www-form-urlencoded",
+  });
   assert.equal(res.statusCode, 415);
   assert.equal(res.json().code, "SERVER_MEDIA_TYPE");
-  const none = await app.inject({ method: "POST", url: "/api/playground/compute", headers: { authorization: `Bearer ${INFERENCE_KEY}` }, payload: "{}" });
+  const none = await app.inject({
+    method: "POST",
+    url: "/api/playground/compute",
+    headers: { authorization: `Bearer ${INFERENCE_KEY}` },
+    payload: "{}",
+  });
   assert.equal(none.statusCode, 415);
 });
 
@@ -110,7 +126,16 @@ test("path traversal in model names: 400/404 over a raw socket, in the body, nev
     const status = Number(raw.slice(9, 12));
     assert.ok(status === 400 || status === 404, `${path}: ${raw.slice(0, 200)}`);
     const code = (jsonOfRaw(raw) as { code: string }).code;
-    assert.ok(["MODEL_NAME_INVALID", "MODEL_VERSION_INVALID", "SERVER_ROUTE_NOT_FOUND", "SERVER_PARAM_INVALID", "MODEL_NOT_FOUND"].includes(code), `${path}: ${code}`);
+    assert.ok(
+      [
+        "MODEL_NAME_INVALID",
+        "MODEL_VERSION_INVALID",
+        "SERVER_ROUTE_NOT_FOUND",
+        "SERVER_PARAM_INVALID",
+        "MODEL_NOT_FOUND",
+      ].includes(code),
+      `${path}: ${code}`,
+    );
   }
   for (const model of ["../x", "..", "a/b", "%2e%2e", "BERT", "/etc/passwd", "x\u0000"]) {
     const res = await post(JSON.stringify({ inputs: { model, text: "a" } }));
@@ -133,14 +158,26 @@ test("random bodies and paths never get a 5xx (property)", async () => {
       fc.oneof(
         fc.jsonValue().map((v) => JSON.stringify(v)),
         fc.jsonValue().map((v) => JSON.stringify({ inputs: v })),
-        fc.record({ model: fc.constantFrom(BERT, "x", ""), text: fc.anything() }).map((i) => JSON.stringify({ inputs: i })),
-        fc.record({ operators: fc.jsonValue(), inputs: fc.constant({ model: "nope", text: "a" }) }).map((v) => JSON.stringify(v)),
+        fc
+          .record({ model: fc.constantFrom(BERT, "x", ""), text: fc.anything() })
+          .map((i) => JSON.stringify({ inputs: i })),
+        fc
+          .record({ operators: fc.jsonValue(), inputs: fc.constant({ model: "nope", text: "a" }) })
+          .map((v) => JSON.stringify(v)),
         fc.string(),
       ),
-      fc.constantFrom("/api/playground/compute", `/v2/models/${BERT}/infer`, "/v2/models/x/infer", "/api/admin/api-keys"),
+      fc.constantFrom(
+        "/api/playground/compute",
+        `/v2/models/${BERT}/infer`,
+        "/v2/models/x/infer",
+        "/api/admin/api-keys",
+      ),
       async (payload, url) => {
         const res = await app.inject({ method: "POST", url, headers: jsonHeaders(), payload });
-        assert.ok(res.statusCode < 500, `${url} ${payload.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+        assert.ok(
+          res.statusCode < 500,
+          `${url} ${payload.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
         const body = res.json() as { code?: string };
         if (res.statusCode >= 400) assert.match(String(body.code), /^[A-Z]+_[A-Z0-9_]+$/);
       },
@@ -149,7 +186,10 @@ test("random bodies and paths never get a 5xx (property)", async () => {
   );
   await fc.assert(
     fc.asyncProperty(fc.webPath(), fc.constantFrom("GET", "POST", "DELETE", "PUT"), async (path, method) => {
-      const res = await app.inject({ method: method as "GET", url: path.startsWith("/") ? path : `/${path}` });
+      const res = await app.inject({
+        method: method as "GET",
+        url: path.startsWith("/") ? path : `/${path}`,
+      });
       assert.ok(res.statusCode < 500, `${method} ${path} → ${res.statusCode} ${res.body.slice(0, 200)}`);
     }),
     { numRuns: 100 },
@@ -168,9 +208,24 @@ test("logs carry no keys and no inputs", async () => {
   try {
     const secretText = "zebra-quartz-unique-input-7731";
     const headers = jsonHeaders();
-    await logged.inject({ method: "POST", url: "/api/playground/compute", headers, payload: { inputs: { model: BERT, text: secretText } } });
-    await logged.inject({ method: "POST", url: "/api/playground/compute", headers, payload: `{"inputs":{"model":"${BERT}","text":"${secretText}",` });
-    await logged.inject({ method: "POST", url: "/api/playground/compute", headers: jsonHeaders("wrong-key-but-also-secret-99"), payload: "{}" });
+    await logged.inject({
+      method: "POST",
+      url: "/api/playground/compute",
+      headers,
+      payload: { inputs: { model: BERT, text: secretText } },
+    });
+    await logged.inject({
+      method: "POST",
+      url: "/api/playground/compute",
+      headers,
+      payload: `{"inputs":{"model":"${BERT}","text":"${secretText}",`,
+    });
+    await logged.inject({
+      method: "POST",
+      url: "/api/playground/compute",
+      headers: jsonHeaders("wrong-key-but-also-secret-99"),
+      payload: "{}",
+    });
     await logged.inject({ url: "/api/admin/status", headers: jsonHeaders() });
     const text = lines.join("");
     assert.ok(lines.length > 4, "the logger ran");

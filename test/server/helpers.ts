@@ -66,7 +66,10 @@ export async function openTestInstance(
 }
 
 /** The app over an instance, with the test keys and no logger unless given. */
-export function appFor(instance: Instance, overrides: Partial<BuildAppOptions> = {}): Promise<FastifyInstance> {
+export function appFor(
+  instance: Instance,
+  overrides: Partial<BuildAppOptions> = {},
+): Promise<FastifyInstance> {
   return buildApp({
     executor: instance.executor,
     log: instance.log,
@@ -102,11 +105,24 @@ export function http(
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, headers: options.headers, agent: false },
+      {
+        host: "127.0.0.1",
+        port,
+        method: options.method ?? "GET",
+        path: options.path,
+        headers: options.headers,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
         res.on("error", reject);
       },
     );
@@ -119,7 +135,11 @@ export function http(
  * Writes raw bytes on a socket and collects everything the server sends until it closes
  * the connection (or `endAfter` ms pass without the server closing, then we close).
  */
-export function rawExchange(port: number, head: string, opts: { body?: Buffer; endAfter?: number } = {}): Promise<string> {
+export function rawExchange(
+  port: number,
+  head: string,
+  opts: { body?: Buffer; endAfter?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];

@@ -64,7 +64,9 @@ test("inclusion and consistency proofs from the API verify; tampered ones do not
   const cproof = proofOf(consistency.json().consistency_proof);
   verifyConsistency(a.size, b.size, cproof, a.rootHash, b.rootHash);
   const tampered = cproof.map((h, i) => (i === 0 ? Uint8Array.from(h, (x, j) => (j === 0 ? x ^ 1 : x)) : h));
-  assert.throws(() => verifyConsistency(a.size, b.size, tampered, a.rootHash, b.rootHash), { code: "LOG_PROOF_INVALID" });
+  assert.throws(() => verifyConsistency(a.size, b.size, tampered, a.rootHash, b.rootHash), {
+    code: "LOG_PROOF_INVALID",
+  });
 
   for (const receipt of [...first, ...later]) {
     const { index } = receipt.log;
@@ -74,7 +76,9 @@ test("inclusion and consistency proofs from the API verify; tampered ones do not
     const leaf = leafHash(fromBase64(receipt.envelope.payload));
     const proof = proofOf(res.json().inclusion_proof);
     verifyInclusion(index, b.size, leaf, proof, b.rootHash);
-    assert.throws(() => verifyInclusion(index, b.size, leaf, proof, a.rootHash), { code: "LOG_PROOF_INVALID" });
+    assert.throws(() => verifyInclusion(index, b.size, leaf, proof, a.rootHash), {
+      code: "LOG_PROOF_INVALID",
+    });
   }
 });
 

@@ -47,8 +47,14 @@ test("server metadata, liveness and readiness", async () => {
   assert.equal(meta.json().name, "zeq-np");
   assert.deepEqual((await app.inject({ url: "/v2/health/live" })).json(), { live: true });
   assert.deepEqual((await app.inject({ url: "/v2/health/ready" })).json(), { ready: true });
-  assert.deepEqual((await app.inject({ url: `/v2/models/${BERT}/ready` })).json(), { name: BERT, ready: true });
-  assert.deepEqual((await app.inject({ url: `/v2/models/${BERT}/versions/1/ready` })).json(), { name: BERT, ready: true });
+  assert.deepEqual((await app.inject({ url: `/v2/models/${BERT}/ready` })).json(), {
+    name: BERT,
+    ready: true,
+  });
+  assert.deepEqual((await app.inject({ url: `/v2/models/${BERT}/versions/1/ready` })).json(), {
+    name: BERT,
+    ready: true,
+  });
 });
 
 test("model metadata: OIP datatypes, -1 for dynamic dimensions, versions", async () => {
@@ -75,7 +81,12 @@ test("model metadata: OIP datatypes, -1 for dynamic dimensions, versions", async
 });
 
 test("infer with typed tensors: outputs match the signed record bit for bit, receipt in the parameters", async () => {
-  const res = await infer({ id: "req-42", parameters: { zeq_operators: "KO42" }, inputs: bertInputs(), outputs: [{ name: "logits" }] });
+  const res = await infer({
+    id: "req-42",
+    parameters: { zeq_operators: "KO42" },
+    inputs: bertInputs(),
+    outputs: [{ name: "logits" }],
+  });
   assert.equal(res.statusCode, 200, res.body.slice(0, 300));
   const b = res.json();
   assert.equal(b.model_name, BERT);
@@ -110,21 +121,64 @@ test("nested data, no outputs list, and a body without Content-Type are accepted
     payload: JSON.stringify({ inputs: nested }),
   });
   assert.equal(res.statusCode, 200, res.body.slice(0, 300));
-  assert.deepEqual(res.json().outputs.map((o: { name: string }) => o.name), ["logits"]);
+  assert.deepEqual(
+    res.json().outputs.map((o: { name: string }) => o.name),
+    ["logits"],
+  );
   assert.match(res.json().id, /^[0-9a-f-]{36}$/);
 });
 
 test("wrong inputs are 400s that name the input, in the protocol's error body", async () => {
   const cases: [string, unknown, string, string][] = [
-    ["wrong rank", { inputs: bertInputs([{ name: "input_ids", shape: [1, 4, 1] }]) }, "INFER_INPUT_SHAPE", "input_ids"],
-    ["wrong datatype", { inputs: bertInputs([{ name: "attention_mask", datatype: "FP32", data: [1, 1, 1, 1] }]) }, "INFER_INPUT_DTYPE", "attention_mask"],
+    [
+      "wrong rank",
+      { inputs: bertInputs([{ name: "input_ids", shape: [1, 4, 1] }]) },
+      "INFER_INPUT_SHAPE",
+      "input_ids",
+    ],
+    [
+      "wrong datatype",
+      { inputs: bertInputs([{ name: "attention_mask", datatype: "FP32", data: [1, 1, 1, 1] }]) },
+      "INFER_INPUT_DTYPE",
+      "attention_mask",
+    ],
     ["missing input", { inputs: bertInputs().slice(0, 2) }, "INFER_INPUT_MISSING", "token_type_ids"],
-    ["unknown input", { inputs: [...bertInputs(), { name: "pixels", shape: [1], datatype: "FP32", data: [1] }] }, "INFER_INPUT_UNEXPECTED", "pixels"],
-    ["data not matching shape", { inputs: bertInputs([{ name: "token_type_ids", shape: [1, 5] }]) }, "PREPROCESS_TENSOR_SHAPE", "token_type_ids"],
-    ["non-integer in INT64", { inputs: bertInputs([{ name: "input_ids", data: [101, 1.5, 2, 102] }]) }, "PREPROCESS_TENSOR_DATA", "input_ids"],
-    ["unknown datatype", { inputs: bertInputs([{ name: "input_ids", datatype: "INT65" }]) }, "PREPROCESS_TENSOR_DATATYPE", "input_ids"],
-    ["unknown output", { inputs: bertInputs(), outputs: [{ name: "hidden" }] }, "SERVER_OUTPUT_UNKNOWN", "hidden"],
-    ["unknown operator", { inputs: bertInputs(), parameters: { zeq_operators: "KO42,XX" } }, "EXECUTE_OPERATOR_UNKNOWN", "KO42, CS43, CS44"],
+    [
+      "unknown input",
+      { inputs: [...bertInputs(), { name: "pixels", shape: [1], datatype: "FP32", data: [1] }] },
+      "INFER_INPUT_UNEXPECTED",
+      "pixels",
+    ],
+    [
+      "data not matching shape",
+      { inputs: bertInputs([{ name: "token_type_ids", shape: [1, 5] }]) },
+      "PREPROCESS_TENSOR_SHAPE",
+      "token_type_ids",
+    ],
+    [
+      "non-integer in INT64",
+      { inputs: bertInputs([{ name: "input_ids", data: [101, 1.5, 2, 102] }]) },
+      "PREPROCESS_TENSOR_DATA",
+      "input_ids",
+    ],
+    [
+      "unknown datatype",
+      { inputs: bertInputs([{ name: "input_ids", datatype: "INT65" }]) },
+      "PREPROCESS_TENSOR_DATATYPE",
+      "input_ids",
+    ],
+    [
+      "unknown output",
+      { inputs: bertInputs(), outputs: [{ name: "hidden" }] },
+      "SERVER_OUTPUT_UNKNOWN",
+      "hidden",
+    ],
+    [
+      "unknown operator",
+      { inputs: bertInputs(), parameters: { zeq_operators: "KO42,XX" } },
+      "EXECUTE_OPERATOR_UNKNOWN",
+      "KO42, CS43, CS44",
+    ],
   ];
   for (const [what, body, code, named] of cases) {
     const res = await infer(body);

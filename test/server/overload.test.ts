@@ -12,7 +12,10 @@ let ti: TestInstance;
 let app: FastifyInstance;
 
 before(async () => {
-  ti = await openTestInstance({ engine: { workers: 1, maxQueue: 0 }, budgets: { latency_ms: { a: 50, b: 0 } } });
+  ti = await openTestInstance({
+    engine: { workers: 1, maxQueue: 0 },
+    budgets: { latency_ms: { a: 50, b: 0 } },
+  });
   app = await appFor(ti.instance);
 });
 
@@ -39,7 +42,12 @@ test("503 with Retry-After before any work: the log does not grow", async () => 
   assert.equal(playground.json().code, "INFER_OVERLOADED");
   assert.match(String(playground.headers["retry-after"]), /^[1-9][0-9]*$/);
 
-  const oip = await app.inject({ method: "POST", url: `/v2/models/${BERT}/infer`, headers: jsonHeaders(), payload: { inputs: tensors } });
+  const oip = await app.inject({
+    method: "POST",
+    url: `/v2/models/${BERT}/infer`,
+    headers: jsonHeaders(),
+    payload: { inputs: tensors },
+  });
   assert.equal(oip.statusCode, 503, oip.body);
   assert.deepEqual(Object.keys(oip.json()).sort(), ["code", "error"]);
   assert.match(String(oip.headers["retry-after"]), /^[1-9][0-9]*$/);
@@ -62,9 +70,18 @@ test("/metrics: Prometheus text with requests, latency buckets, queue, log size 
   assert.match(String(res.headers["content-type"]), /^text\/plain; version=0\.0\.4/);
   const text = res.body;
   assert.match(text, /^zeq_rejections_total\{code="INFER_OVERLOADED"\} 3$/m);
-  assert.match(text, /^zeq_http_requests_total\{method="POST",route="\/api\/playground\/compute",status_code="503"\} 2$/m);
-  assert.match(text, /^zeq_http_requests_total\{method="POST",route="\/v2\/models\/:name\/infer",status_code="503"\} 1$/m);
-  assert.match(text, /^zeq_http_request_duration_seconds_bucket\{le="0\.05",method="POST",route="\/api\/playground\/compute"\} \d+$/m);
+  assert.match(
+    text,
+    /^zeq_http_requests_total\{method="POST",route="\/api\/playground\/compute",status_code="503"\} 2$/m,
+  );
+  assert.match(
+    text,
+    /^zeq_http_requests_total\{method="POST",route="\/v2\/models\/:name\/infer",status_code="503"\} 1$/m,
+  );
+  assert.match(
+    text,
+    /^zeq_http_request_duration_seconds_bucket\{le="0\.05",method="POST",route="\/api\/playground\/compute"\} \d+$/m,
+  );
   assert.match(text, /^zeq_queue_depth 0$/m);
   assert.match(text, /^zeq_in_flight 0$/m);
   const size = (await ti.instance.log.latestCheckpoint()).size;

@@ -23,7 +23,10 @@ let verifiers: VerifierSet;
 
 before(async () => {
   // A generous CS43 budget, written into model.json as an operator would.
-  ti = await openTestInstance({ models: [BERT, GPT2, RESNET], budgets: { latency_ms: { a: 600_000, b: 0 } } });
+  ti = await openTestInstance({
+    models: [BERT, GPT2, RESNET],
+    budgets: { latency_ms: { a: 600_000, b: 0 } },
+  });
   app = await appFor(ti.instance);
   verifiers = new VerifierSet([ti.instance.signer.verifierKey]);
 });
@@ -34,7 +37,12 @@ after(async () => {
 });
 
 function compute(body: unknown) {
-  return app.inject({ method: "POST", url: "/api/playground/compute", headers: jsonHeaders(), payload: JSON.stringify(body) });
+  return app.inject({
+    method: "POST",
+    url: "/api/playground/compute",
+    headers: jsonHeaders(),
+    payload: JSON.stringify(body),
+  });
 }
 
 interface Receipt {
@@ -50,7 +58,10 @@ function checkEvidence(record: unknown, receipt: Receipt): void {
 }
 
 test("the seed's call answers every field, with a receipt that verifies offline", async () => {
-  const res = await compute({ operators: ["KO42", "CS43"], inputs: { model: BERT, text: "The quick brown fox" } });
+  const res = await compute({
+    operators: ["KO42", "CS43"],
+    inputs: { model: BERT, text: "The quick brown fox" },
+  });
   assert.equal(res.statusCode, 200, res.body);
   const b = res.json();
   for (const field of [
@@ -95,9 +106,16 @@ test("the seed's call answers every field, with a receipt that verifies offline"
 });
 
 test("a batch answers one result per element; a bad element carries its code, the others their receipts", async () => {
-  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 30, b: 90 } } }).png().toBuffer();
+  const png = await sharp({
+    create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 30, b: 90 } },
+  })
+    .png()
+    .toBuffer();
   const image = png.toString("base64");
-  const res = await compute({ operators: ["KO42"], inputs: { model: RESNET, batch: [image, "AAECAwQ=", { image }] } });
+  const res = await compute({
+    operators: ["KO42"],
+    inputs: { model: RESNET, batch: [image, "AAECAwQ=", { image }] },
+  });
   assert.equal(res.statusCode, 200, res.body);
   const b = res.json();
   assert.equal(b.batch.size, 3);
@@ -122,7 +140,16 @@ test("a batch answers one result per element; a bad element carries its code, th
 });
 
 test("generation: one record per step, chained, every step with a receipt", async () => {
-  const res = await compute({ inputs: { model: GPT2, prompt: "The quick brown fox", max_tokens: 3, seed: 7, temperature: 0.9, top_k: 20 } });
+  const res = await compute({
+    inputs: {
+      model: GPT2,
+      prompt: "The quick brown fox",
+      max_tokens: 3,
+      seed: 7,
+      temperature: 0.9,
+      top_k: 20,
+    },
+  });
   assert.equal(res.statusCode, 200, res.body);
   const b = res.json();
   assert.equal(b.prediction.kind, "generation");

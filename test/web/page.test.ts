@@ -97,6 +97,9 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
 
   const { chromium } = await import("playwright-core");
   const server: LiveServer = await startLiveServer();
+  if (server.servedByTest) {
+    t.diagnostic("NOTE: buildApp does not serve the page yet; this test serves web/ as docs/web.md specifies");
+  }
   const tmp = mkdtempSync(join(tmpdir(), "zeq-web-"));
   const imagePath = join(tmp, "sample.png");
   const downloadedReceipt = join(tmp, "downloaded-receipt.json");

@@ -83,8 +83,8 @@ async function loadFile(file: File): Promise<void> {
     return;
   }
   byId<HTMLTextAreaElement>("receipt-text").value = await file.text();
-  status.textContent = `Loaded ${file.name}.`;
   verifyNow();
+  status.textContent = `Loaded ${file.name}.`;
 }
 
 /** Puts a receipt in the Verify tab and verifies it (used by the log explorer). */

@@ -8,6 +8,8 @@ import cliProgress from "cli-progress";
 export interface ProgressReporter {
   /** Reports `done` of `total` for a stage; a new stage ends the previous one. */
   update(stage: string, done: number, total: number, detail?: string): void;
+  /** Announces a stage that has no byte count (one line, bar or not). */
+  step(stage: string, message: string): void;
   /** Ends the current bar or line. */
   done(): void;
 }
@@ -18,7 +20,7 @@ function megabytes(n: number): string {
 
 /** A reporter for stderr; `quiet` reports nothing. */
 export function progressReporter(quiet = false): ProgressReporter {
-  if (quiet) return { update: () => {}, done: () => {} };
+  if (quiet) return { update: () => {}, step: () => {}, done: () => {} };
   return process.stderr.isTTY ? barReporter() : lineReporter();
 }
 
@@ -46,7 +48,14 @@ function barReporter(): ProgressReporter {
         );
         bar.start(Math.max(total, 1), 0, { size: megabytes(total), detail: "" });
       }
-      bar?.update(Math.min(value, Math.max(total, 1)), { size: megabytes(total), detail: detail.slice(0, 40) });
+      bar?.update(Math.min(value, Math.max(total, 1)), {
+        size: megabytes(total),
+        detail: detail.slice(0, 40),
+      });
+    },
+    step(stage, message) {
+      done();
+      process.stderr.write(`${stage}: ${message}\n`);
     },
     done,
   };
@@ -65,6 +74,10 @@ function lineReporter(): ProgressReporter {
       if (decile === lastDecile) return;
       lastDecile = decile;
       process.stderr.write(`${stage}: ${decile * 10}% of ${megabytes(total)}\n`);
+    },
+    step(stage, message) {
+      current = "";
+      process.stderr.write(`${stage}: ${message}\n`);
     },
     done() {
       current = "";

@@ -47,7 +47,10 @@ function positiveInts(text: string | undefined, what: string): number[] | undefi
   if (text === undefined) return undefined;
   const values = text.split(",").map((s) => Number(s.trim()));
   if (values.length === 0 || values.some((n) => !Number.isSafeInteger(n) || n < 1)) {
-    throw new CompileError("COMPILE_OPTIONS_INVALID", `${what} must be positive integers separated by commas`);
+    throw new CompileError(
+      "COMPILE_OPTIONS_INVALID",
+      `${what} must be positive integers separated by commas`,
+    );
   }
   return values;
 }
@@ -86,9 +89,13 @@ async function runCompile(name: string, flags: CompileFlags, cmd: Command): Prom
       ...(flags.version !== undefined ? { version: flags.version } : {}),
       signer,
       reference: flags.reference === false ? null : flags.reference,
-      calibrate: flags.calibrate === false ? false : { ...(sizes ? { sizes } : {}), ...(repeats ? { repeats } : {}) },
+      calibrate:
+        flags.calibrate === false ? false : { ...(sizes ? { sizes } : {}), ...(repeats ? { repeats } : {}) },
       ...(flags.tolerance !== undefined ? { tolerance: numberOption(flags.tolerance, "--tolerance")! } : {}),
-      onProgress: (p) => progress.update(p.stage, p.done, p.total, p.detail),
+      onProgress: (p) => {
+        if (p.stage === "hash" || p.stage === "manifest") progress.update(p.stage, p.done, p.total, p.detail);
+        else if (p.done === 0) progress.step(p.stage, p.detail);
+      },
     });
   } finally {
     progress.done();
@@ -117,9 +124,14 @@ function reportCompile(r: CompileResult, json: boolean): void {
         `argmax ${(Number(prec.argmax_agree) * 100).toFixed(1)} %, top-5 ${(Number(prec.top5_agree) * 100).toFixed(1)} %`,
     );
   }
-  const b = p.budgets as { latency_ms?: { a: number; b: number }; memory_bytes?: { c: number; d: number } } | null;
+  const b = p.budgets as {
+    latency_ms?: { a: number; b: number };
+    memory_bytes?: { c: number; d: number };
+  } | null;
   if (b?.latency_ms && b.memory_bytes) {
-    printLine(`  CS43 T(n) = ${b.latency_ms.a.toFixed(2)} + ${b.latency_ms.b.toExponential(3)}·n·log2(n+1) ms`);
+    printLine(
+      `  CS43 T(n) = ${b.latency_ms.a.toFixed(2)} + ${b.latency_ms.b.toExponential(3)}·n·log2(n+1) ms`,
+    );
     printLine(`  CS44 S(n) = ${b.memory_bytes.c} + ${b.memory_bytes.d.toFixed(1)}·n bytes`);
   }
   for (const note of r.notes) printLine(`  note: ${note}`);
@@ -138,31 +150,51 @@ export function registerModelsCommands(program: Command): void {
     .option("--version <v>", "version folder to write", "1")
     .option("--seed <seed>", "seed of the weight generator")
     .option("--overwrite", "replace an existing version")
-    .action(async (opts: { size: string; name?: string[]; models: string; version: string; seed?: string; overwrite?: boolean }, cmd: Command) => {
-      const g = globals(cmd, {});
-      const names = opts.name ?? [...BUILDABLE_MODELS];
-      const progress = progressReporter(g.json === true);
-      const built = [];
-      try {
-        for (const name of names) {
-          const { dir, metadata } = await buildModel({
-            name: name as BuildableModel,
-            size: opts.size as ModelSize,
-            modelsDir: opts.models,
-            version: opts.version,
-            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-            ...(opts.overwrite ? { overwrite: true } : {}),
-            onProgress: (done, total) => progress.update(`build ${name}`, done, total),
-          });
+    .action(
+      async (
+        opts: {
+          size: string;
+          name?: string[];
+          models: string;
+          version: string;
+          seed?: string;
+          overwrite?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const g = globals(cmd, {});
+        const names = opts.name ?? [...BUILDABLE_MODELS];
+        const progress = progressReporter(g.json === true);
+        const built = [];
+        try {
+          for (const name of names) {
+            const { dir, metadata } = await buildModel({
+              name: name as BuildableModel,
+              size: opts.size as ModelSize,
+              modelsDir: opts.models,
+              version: opts.version,
+              ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+              ...(opts.overwrite ? { overwrite: true } : {}),
+              onProgress: (done, total) => progress.update(`build ${name}`, done, total),
+            });
+            progress.done();
+            built.push({
+              name: metadata.name,
+              version: metadata.version,
+              dir,
+              parameters: metadata.parameters,
+            });
+            if (!g.json)
+              printLine(
+                `built ${metadata.name}/${metadata.version} in ${dir} (${metadata.parameters} parameters)`,
+              );
+          }
+        } finally {
           progress.done();
-          built.push({ name: metadata.name, version: metadata.version, dir, parameters: metadata.parameters });
-          if (!g.json) printLine(`built ${metadata.name}/${metadata.version} in ${dir} (${metadata.parameters} parameters)`);
         }
-      } finally {
-        progress.done();
-      }
-      if (g.json) printJson({ built });
-    });
+        if (g.json) printJson({ built });
+      },
+    );
 
   withCompileOptions(
     models
@@ -181,46 +213,67 @@ export function registerModelsCommands(program: Command): void {
       .option("--version <v>", "version to create", "1")
       .option("--task <task>", "image-classification, fill-mask, text-generation or custom", "custom")
       .option("--no-compile", "only register; run models compile later"),
-  ).action(async (path: string, flags: CompileFlags & { name: string; task: string; compile?: boolean }, cmd: Command) => {
-    const g = globals(cmd, flags);
-    const added = await addModel({
-      source: path,
-      modelsDir: flags.models,
-      name: flags.name,
-      version: flags.version ?? "1",
-      task: flags.task,
-      ...(typeof flags.reference === "string" ? { reference: flags.reference } : {}),
-    });
-    if (!g.json) printLine(`added ${added.meta.name}/${added.meta.version} in ${added.dir}`);
-    if (flags.compile === false) {
-      if (g.json) printJson({ added: added.dir });
-      return;
-    }
-    // The reference given to add was copied into the model folder: compile finds it there.
-    const { reference: _given, ...rest } = flags;
-    reportCompile(await runCompile(added.meta.name, { ...rest, version: added.meta.version, ...(flags.reference === false ? { reference: false } : {}) }, cmd), g.json === true);
-  });
+  ).action(
+    async (
+      path: string,
+      flags: CompileFlags & { name: string; task: string; compile?: boolean },
+      cmd: Command,
+    ) => {
+      const g = globals(cmd, flags);
+      const added = await addModel({
+        source: path,
+        modelsDir: flags.models,
+        name: flags.name,
+        version: flags.version ?? "1",
+        task: flags.task,
+        ...(typeof flags.reference === "string" ? { reference: flags.reference } : {}),
+      });
+      if (!g.json) printLine(`added ${added.meta.name}/${added.meta.version} in ${added.dir}`);
+      if (flags.compile === false) {
+        if (g.json) printJson({ added: added.dir });
+        return;
+      }
+      // The reference given to add was copied into the model folder: compile finds it there.
+      const { reference: _given, ...rest } = flags;
+      reportCompile(
+        await runCompile(
+          added.meta.name,
+          {
+            ...rest,
+            version: added.meta.version,
+            ...(flags.reference === false ? { reference: false } : {}),
+          },
+          cmd,
+        ),
+        g.json === true,
+      );
+    },
+  );
 
   models
     .command("conformance")
-    .description("compare each reference model's logits with the committed PyTorch vectors (target 1e-5 relative)")
+    .description(
+      "compare each reference model's logits with the committed PyTorch vectors (target 1e-5 relative)",
+    )
     .option("--size <size>", "tiny or base", "tiny")
     .option("--models <dir>", "model repository", DEFAULT_MODELS_DIR)
     .option("--python", "also re-run PyTorch live through reference/ (needs /usr/bin/python3 with torch)")
     .option("--target <x>", "pass/fail threshold (relative max delta)", "1e-5")
-    .action(async (opts: { size: string; models: string; python?: boolean; target: string }, cmd: Command) => {
-      const g = globals(cmd, {});
-      const rows = await runConformance({
-        modelsDir: opts.models,
-        size: opts.size === "base" ? "base" : opts.size === "tiny" ? "tiny" : badSize(opts.size),
-        python: opts.python === true,
-        target: numberOption(opts.target, "--target")!,
-        onStatus: g.json ? undefined : (line) => process.stderr.write(`${line}\n`),
-      });
-      if (g.json) printJson({ rows });
-      else printLine(formatConformanceTable(rows));
-      if (rows.some((r) => r.status !== "pass")) process.exitCode = EXIT_INVALID;
-    });
+    .action(
+      async (opts: { size: string; models: string; python?: boolean; target: string }, cmd: Command) => {
+        const g = globals(cmd, {});
+        const rows = await runConformance({
+          modelsDir: opts.models,
+          size: opts.size === "base" ? "base" : opts.size === "tiny" ? "tiny" : badSize(opts.size),
+          python: opts.python === true,
+          target: numberOption(opts.target, "--target")!,
+          onStatus: g.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+        });
+        if (g.json) printJson({ rows });
+        else printLine(formatConformanceTable(rows));
+        if (rows.some((r) => r.status !== "pass")) process.exitCode = EXIT_INVALID;
+      },
+    );
 
   models
     .command("verify <name>")
@@ -228,20 +281,29 @@ export function registerModelsCommands(program: Command): void {
     .option("--version <v>", "model version (default: the latest)")
     .option("--models <dir>", "model repository", DEFAULT_MODELS_DIR)
     .option("--data <dir>", "data directory holding signing.key (default: the global --data)")
-    .option("--key <file>", "the signing key whose verifier key must verify the card (default: <data>/signing.key)")
-    .action(async (name: string, opts: { version?: string; models: string; data?: string; key?: string }, cmd: Command) => {
-      const g = globals(cmd, opts);
-      const signer = readSigningKeyFile(opts.key ?? dataPaths(g.data).signingKey);
-      const report = await verifyCompiledModel({
-        modelsDir: opts.models,
-        name,
-        ...(opts.version !== undefined ? { version: opts.version } : {}),
-        verifiers: [signer.verifier],
-      });
-      if (g.json) printJson(report);
-      else for (const line of report.lines) printLine(line);
-      if (!report.ok) process.exitCode = EXIT_INVALID;
-    });
+    .option(
+      "--key <file>",
+      "the signing key whose verifier key must verify the card (default: <data>/signing.key)",
+    )
+    .action(
+      async (
+        name: string,
+        opts: { version?: string; models: string; data?: string; key?: string },
+        cmd: Command,
+      ) => {
+        const g = globals(cmd, opts);
+        const signer = readSigningKeyFile(opts.key ?? dataPaths(g.data).signingKey);
+        const report = await verifyCompiledModel({
+          modelsDir: opts.models,
+          name,
+          ...(opts.version !== undefined ? { version: opts.version } : {}),
+          verifiers: [signer.verifier],
+        });
+        if (g.json) printJson(report);
+        else for (const line of report.lines) printLine(line);
+        if (!report.ok) process.exitCode = EXIT_INVALID;
+      },
+    );
 
   models
     .command("list")
@@ -250,10 +312,15 @@ export function registerModelsCommands(program: Command): void {
     .action(async (opts: { models: string }, cmd: Command) => {
       const list = await listCompiledModels(opts.models);
       if (globals(cmd, {}).json) printJson(list);
-      else for (const m of list) printLine(`${m.name}/${m.version}\t${m.task}\t${m.parameters}\t${m.card ? "card" : "no card"}`);
+      else
+        for (const m of list)
+          printLine(`${m.name}/${m.version}\t${m.task}\t${m.parameters}\t${m.card ? "card" : "no card"}`);
     });
 }
 
 function badSize(size: string): never {
-  throw new CompileError("COMPILE_OPTIONS_INVALID", `--size must be tiny or base, not ${JSON.stringify(size)}`);
+  throw new CompileError(
+    "COMPILE_OPTIONS_INVALID",
+    `--size must be tiny or base, not ${JSON.stringify(size)}`,
+  );
 }

@@ -44,8 +44,10 @@ export type CompileStage = "hash" | "manifest" | "reference" | "calibrate" | "si
 
 export interface CompileProgress {
   stage: CompileStage;
+  /** Bytes hashed so far for "hash" and "manifest"; 0 (starting) or 1 (finished) for the other stages. */
   done: number;
   total: number;
+  /** The file or tensor being hashed, or what the stage is doing. */
   detail: string;
 }
 
@@ -162,7 +164,7 @@ export async function compileModel(options: CompileOptions): Promise<CompileResu
     await engine.load(modelId, join(dir, "model.onnx"));
     if (decoderId !== null) await engine.load(decoderId, join(dir, meta.decoder_with_past!.path));
 
-    progress("reference", 0, 1);
+    progress("reference", 0, 1, "running the reference inputs");
     const located = await locateReference(dir, meta, digest.weightCheckpointSha256, options.reference);
     notes.push(...located.notes);
     if (located.reference !== null) {
@@ -181,7 +183,7 @@ export async function compileModel(options: CompileOptions): Promise<CompileResu
     progress("reference", 1, 1);
 
     if (options.calibrate !== false) {
-      progress("calibrate", 0, 1);
+      progress("calibrate", 0, 1, "measuring latency and memory at several input sizes");
       const calibrated = await calibrateBudgets(engine, modelId, meta, options.calibrate ?? {});
       budgets = { ...(meta.budgets ?? {}), ...calibrated };
       meta = { ...meta, budgets };
@@ -190,7 +192,7 @@ export async function compileModel(options: CompileOptions): Promise<CompileResu
     }
     const environment = { ...engine.environment } as { [key: string]: JsonValue };
 
-    progress("sign", 0, 1);
+    progress("sign", 0, 1, "signing the model card");
     const closed = closedFormFlops(meta.architecture);
     const statement = buildModelCardStatement(meta, {
       model: { name: meta.name, version: meta.version, task: meta.task, architecture: meta.architecture },

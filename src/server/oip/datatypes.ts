@@ -58,7 +58,9 @@ function floatValue(x: number): OipValue {
 
 /** 64-bit integers as JSON numbers when exact, else as decimal strings. */
 function bigValue(x: bigint): OipValue {
-  return x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(x) : x.toString();
+  return x <= BigInt(Number.MAX_SAFE_INTEGER) && x >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(x)
+    : x.toString();
 }
 
 /** The elements of a tensor as OIP JSON values, row-major. */
@@ -84,5 +86,10 @@ export interface OipOutput {
 }
 
 export function outputTensor(t: OutputTensor): OipOutput {
-  return { name: t.name, shape: [...t.shape], datatype: OIP_DATATYPE[t.dtype], data: tensorValues(t.dtype, t.data) };
+  return {
+    name: t.name,
+    shape: [...t.shape],
+    datatype: OIP_DATATYPE[t.dtype],
+    data: tensorValues(t.dtype, t.data),
+  };
 }

@@ -114,11 +114,15 @@ export async function oipRoutes(app: FastifyInstance, deps: OipDeps): Promise<vo
   const ex = deps.run.executor;
   const oip = { oip: true };
 
-  app.get("/v2", { schema: { response: withOipErrors({ 200: OipServerMetadata }) }, config: oip }, async () => ({
-    name: deps.server.name,
-    version: deps.server.version,
-    extensions: OIP_EXTENSIONS,
-  }));
+  app.get(
+    "/v2",
+    { schema: { response: withOipErrors({ 200: OipServerMetadata }) }, config: oip },
+    async () => ({
+      name: deps.server.name,
+      version: deps.server.version,
+      extensions: OIP_EXTENSIONS,
+    }),
+  );
   app.get(
     "/v2/health/live",
     { schema: { response: withOipErrors({ 200: OipLive }) }, config: { ...oip, rateLimit: false } },
@@ -126,7 +130,10 @@ export async function oipRoutes(app: FastifyInstance, deps: OipDeps): Promise<vo
   );
   app.get(
     "/v2/health/ready",
-    { schema: { response: withOipErrors({ 200: OipReady, 503: OipReady }) }, config: { ...oip, rateLimit: false } },
+    {
+      schema: { response: withOipErrors({ 200: OipReady, 503: OipReady }) },
+      config: { ...oip, rateLimit: false },
+    },
     async (_request, reply) => {
       const ready = !deps.run.closing() && ex.models().length > 0;
       return reply.code(ready ? 200 : 503).send({ ready });
@@ -145,7 +152,10 @@ export async function oipRoutes(app: FastifyInstance, deps: OipDeps): Promise<vo
     );
     app.get<{ Params: NameVersionParams | NameParams }>(
       `${prefix}/ready`,
-      { schema: { params, response: withOipErrors({ 200: OipModelReady }) }, config: { ...oip, rateLimit: false } },
+      {
+        schema: { params, response: withOipErrors({ 200: OipModelReady }) },
+        config: { ...oip, rateLimit: false },
+      },
       async (request) => {
         const p = request.params as Partial<NameVersionParams> & NameParams;
         const m = findModel(ex, p.name, p.version);

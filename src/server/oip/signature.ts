@@ -8,7 +8,8 @@ import { InferenceError } from "../../inference/errors.js";
 import { ServerError } from "../errors.js";
 import { OIP_DATATYPE } from "./datatypes.js";
 
-const show = (shape: readonly (number | string)[]): string => `[${shape.map((d) => (typeof d === "number" ? d : -1)).join(", ")}]`;
+const show = (shape: readonly (number | string)[]): string =>
+  `[${shape.map((d) => (typeof d === "number" ? d : -1)).join(", ")}]`;
 
 /**
  * @throws {InferenceError} INFER_INPUT_MISSING, INFER_INPUT_UNEXPECTED, INFER_INPUT_DTYPE,
@@ -27,7 +28,9 @@ export function checkInputs(declared: readonly TensorSignature[], given: readonl
       );
     }
     if (seen.has(t.name)) {
-      throw new InferenceError("INFER_INPUT_UNEXPECTED", `input ${JSON.stringify(t.name)} is given twice`, { input: t.name });
+      throw new InferenceError("INFER_INPUT_UNEXPECTED", `input ${JSON.stringify(t.name)} is given twice`, {
+        input: t.name,
+      });
     }
     seen.add(t.name);
     if (d.dtype !== t.dtype) {
@@ -61,7 +64,10 @@ export function checkInputs(declared: readonly TensorSignature[], given: readonl
  * The requested output names, checked against the model's outputs (all when none requested).
  * @throws {ServerError} SERVER_OUTPUT_UNKNOWN naming the output
  */
-export function requestedOutputs(declared: readonly TensorSignature[], requested: readonly { name: string }[] | undefined): string[] {
+export function requestedOutputs(
+  declared: readonly TensorSignature[],
+  requested: readonly { name: string }[] | undefined,
+): string[] {
   if (requested === undefined || requested.length === 0) return declared.map((d) => d.name);
   const names = new Set(declared.map((d) => d.name));
   for (const r of requested) {

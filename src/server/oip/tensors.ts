@@ -30,11 +30,20 @@ export function decodeOipInputs(value: unknown, where: string): InputTensor[] {
     try {
       const parsed = parseTensorInput(t);
       if (parsed.ortType === "string") {
-        throw new PreprocessError("PREPROCESS_TENSOR_DATATYPE", "datatype BYTES is not supported by the served models");
+        throw new PreprocessError(
+          "PREPROCESS_TENSOR_DATATYPE",
+          "datatype BYTES is not supported by the served models",
+        );
       }
-      return { name: parsed.name, dtype: parsed.ortType as TensorDtype, shape: parsed.dims, data: parsed.data as TensorData };
+      return {
+        name: parsed.name,
+        dtype: parsed.ortType as TensorDtype,
+        shape: parsed.dims,
+        data: parsed.data as TensorData,
+      };
     } catch (err) {
-      if (err instanceof PreprocessError) throw new PreprocessError(err.code, `${at}: ${err.message}`, { cause: err });
+      if (err instanceof PreprocessError)
+        throw new PreprocessError(err.code, `${at}: ${err.message}`, { cause: err });
       throw err;
     }
   });

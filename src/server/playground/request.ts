@@ -73,7 +73,9 @@ function maxTokensOf(value: unknown, where: string, limits: PlaygroundLimits, fa
 function objectInput(src: Json, where: string, limits: PlaygroundLimits, defaults: Json): ExecuteInput {
   const present = SINGLE_FORMS.filter((k) => src[k] !== undefined);
   if (present.length !== 1) {
-    throw invalid(`${where} needs exactly one of ${SINGLE_FORMS.join(", ")} (got ${present.join(", ") || "none"})`);
+    throw invalid(
+      `${where} needs exactly one of ${SINGLE_FORMS.join(", ")} (got ${present.join(", ") || "none"})`,
+    );
   }
   switch (present[0]) {
     case "text":
@@ -83,7 +85,12 @@ function objectInput(src: Json, where: string, limits: PlaygroundLimits, default
       return { kind: "image", bytes: decodeImage(src.image, `${where}.image`) };
     case "prompt": {
       if (typeof src.prompt !== "string") throw invalid(`${where}.prompt must be a string`);
-      const maxTokens = maxTokensOf(src.max_tokens, `${where}.max_tokens`, limits, defaults.max_tokens as number);
+      const maxTokens = maxTokensOf(
+        src.max_tokens,
+        `${where}.max_tokens`,
+        limits,
+        defaults.max_tokens as number,
+      );
       const sampling = samplingOf({ ...defaults, ...src }, where);
       return sampling === undefined
         ? { kind: "prompt", prompt: src.prompt, maxTokens }
@@ -95,7 +102,13 @@ function objectInput(src: Json, where: string, limits: PlaygroundLimits, default
 }
 
 /** What a bare string in a batch is, by the model's task. */
-function stringInput(value: string, where: string, task: string, limits: PlaygroundLimits, defaults: Json): ExecuteInput {
+function stringInput(
+  value: string,
+  where: string,
+  task: string,
+  limits: PlaygroundLimits,
+  defaults: Json,
+): ExecuteInput {
   switch (task) {
     case "image-classification":
       return { kind: "image", bytes: decodeImage(value, where) };
@@ -104,7 +117,9 @@ function stringInput(value: string, where: string, task: string, limits: Playgro
     case "fill-mask":
       return { kind: "text", text: value };
     default:
-      throw invalid(`${where}: model task ${JSON.stringify(task)} takes input objects ({"tensors": [...]}), not strings`);
+      throw invalid(
+        `${where}: model task ${JSON.stringify(task)} takes input objects ({"tensors": [...]}), not strings`,
+      );
   }
 }
 
@@ -119,10 +134,20 @@ export interface ParsedPlayground {
  * @throws {ServerError} SERVER_INPUT_INVALID, SERVER_BATCH_TOO_LARGE
  * @throws {ExecuteError} EXECUTE_OPERATOR_UNKNOWN, EXECUTE_OPERATORS_INVALID (listing the valid names)
  */
-export function parsePlayground(body: Json, model: ModelSummary, requestId: string, limits: PlaygroundLimits): ParsedPlayground {
+export function parsePlayground(
+  body: Json,
+  model: ModelSummary,
+  requestId: string,
+  limits: PlaygroundLimits,
+): ParsedPlayground {
   const operators = normalizeOperators(body.operators);
   const inputs = body.inputs as Json;
-  const defaults: Json = { max_tokens: inputs.max_tokens ?? DEFAULT_MAX_TOKENS, seed: inputs.seed, temperature: inputs.temperature, top_k: inputs.top_k };
+  const defaults: Json = {
+    max_tokens: inputs.max_tokens ?? DEFAULT_MAX_TOKENS,
+    seed: inputs.seed,
+    temperature: inputs.temperature,
+    top_k: inputs.top_k,
+  };
   const base = { model: model.name, version: model.version, operators, requestId };
   if (inputs.batch !== undefined) {
     const present = SINGLE_FORMS.filter((k) => inputs[k] !== undefined);
@@ -147,5 +172,8 @@ export function parsePlayground(body: Json, model: ModelSummary, requestId: stri
     });
     return { request: { ...base, inputs: elements, batched: true }, requestId };
   }
-  return { request: { ...base, inputs: [objectInput(inputs, "inputs", limits, defaults)], batched: false }, requestId };
+  return {
+    request: { ...base, inputs: [objectInput(inputs, "inputs", limits, defaults)], batched: false },
+    requestId,
+  };
 }

@@ -48,7 +48,11 @@ export interface CommonAnswer {
   precision_source: PrecisionSource;
 }
 
-export function commonAnswer(result: ExecuteResult, summary: ModelSummary, operators: string[]): CommonAnswer {
+export function commonAnswer(
+  result: ExecuteResult,
+  summary: ModelSummary,
+  operators: string[],
+): CommonAnswer {
   const p = summary.precision;
   return {
     request_id: result.requestId,

@@ -42,8 +42,13 @@ export async function playgroundRoutes(app: FastifyInstance, deps: PlaygroundDep
       const batch = result.batch;
       return {
         ...common,
-        batch: batch === null ? undefined : { id: batch.id, size: batch.size, merkle_root_sha256: batch.merkleRootSha256 },
-        results: result.elements.map((el) => (el.ok ? elementAnswer(el) : failureAnswer(el.position, el.error))),
+        batch:
+          batch === null
+            ? undefined
+            : { id: batch.id, size: batch.size, merkle_root_sha256: batch.merkleRootSha256 },
+        results: result.elements.map((el) =>
+          el.ok ? elementAnswer(el) : failureAnswer(el.position, el.error),
+        ),
       };
     },
   );

@@ -72,6 +72,8 @@ export const PlaygroundResponse = Type.Object({
   // single input
   ...Object.fromEntries(Object.entries(ElementFields).map(([k, v]) => [k, Type.Optional(v)])),
   // batch
-  batch: Type.Optional(Type.Object({ id: Type.String(), size: Type.Integer(), merkle_root_sha256: Sha256Hex })),
+  batch: Type.Optional(
+    Type.Object({ id: Type.String(), size: Type.Integer(), merkle_root_sha256: Sha256Hex }),
+  ),
   results: Type.Optional(Type.Array(BatchElement)),
 });

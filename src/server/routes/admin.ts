@@ -45,21 +45,28 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
   const admin = requireRole(deps.ring, "admin");
   const keys = () => deps.ring.list().map((p) => ({ key_id: p.keyId, role: p.role }));
 
-  app.get("/api/admin/status", { onRequest: admin, schema: { response: withErrors({ 200: StatusResponse }) } }, async () => {
-    const stats = deps.run.executor.stats();
-    return {
-      closing: deps.run.closing(),
-      queue_depth: stats.queueDepth,
-      in_flight: stats.inFlight,
-      log_size: (await deps.log.latestCheckpoint()).size,
-      models: deps.run.executor.models().map((m) => ({ name: m.name, version: m.version })),
-      api_keys: keys(),
-    };
-  });
+  app.get(
+    "/api/admin/status",
+    { onRequest: admin, schema: { response: withErrors({ 200: StatusResponse }) } },
+    async () => {
+      const stats = deps.run.executor.stats();
+      return {
+        closing: deps.run.closing(),
+        queue_depth: stats.queueDepth,
+        in_flight: stats.inFlight,
+        log_size: (await deps.log.latestCheckpoint()).size,
+        models: deps.run.executor.models().map((m) => ({ name: m.name, version: m.version })),
+        api_keys: keys(),
+      };
+    },
+  );
 
   app.get(
     "/api/admin/api-keys",
-    { onRequest: admin, schema: { response: withErrors({ 200: Type.Object({ api_keys: Type.Array(Principal) }) }) } },
+    {
+      onRequest: admin,
+      schema: { response: withErrors({ 200: Type.Object({ api_keys: Type.Array(Principal) }) }) },
+    },
     async () => ({ api_keys: keys() }),
   );
 
@@ -70,7 +77,10 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
       const key = generateApiKey();
       const principal = deps.ring.add(key, request.body.role);
       await deps.onApiKeyEvent?.({ action: "issued", role: principal.role, keyId: principal.keyId, key });
-      request.log.info({ keyId: principal.keyId, role: principal.role, by: request.principal?.keyId }, "API key issued");
+      request.log.info(
+        { keyId: principal.keyId, role: principal.role, by: request.principal?.keyId },
+        "API key issued",
+      );
       return reply.code(201).send({ key, key_id: principal.keyId, role: principal.role });
     },
   );
@@ -83,7 +93,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     },
     async (request) => {
       const { keyId } = request.params;
-      if (!deps.ring.revoke(keyId)) throw new ServerError("SERVER_API_KEY_NOT_FOUND", `no API key with id ${keyId}`);
+      if (!deps.ring.revoke(keyId))
+        throw new ServerError("SERVER_API_KEY_NOT_FOUND", `no API key with id ${keyId}`);
       await deps.onApiKeyEvent?.({ action: "revoked", keyId });
       request.log.info({ keyId, by: request.principal?.keyId }, "API key revoked");
       return { revoked: keyId };

@@ -16,8 +16,14 @@ import { ServerError } from "../errors.js";
 import type { LogView } from "../log-view.js";
 import { DecimalString, EnvelopeSchema, withErrors } from "../schemas.js";
 
-const InclusionQuery = Type.Object({ index: DecimalString, size: DecimalString }, { additionalProperties: false });
-const ConsistencyQuery = Type.Object({ from: DecimalString, to: DecimalString }, { additionalProperties: false });
+const InclusionQuery = Type.Object(
+  { index: DecimalString, size: DecimalString },
+  { additionalProperties: false },
+);
+const ConsistencyQuery = Type.Object(
+  { from: DecimalString, to: DecimalString },
+  { additionalProperties: false },
+);
 const EntryParams = Type.Object({ index: DecimalString });
 
 const InclusionResponse = Type.Object({
@@ -42,7 +48,8 @@ const EntryResponse = Type.Object({
 /** The empty proof, once the log confirms that `to` is within the tree. */
 async function emptyProof(log: LogView, to: number): Promise<Uint8Array[]> {
   const { size } = await log.latestCheckpoint();
-  if (to > size) throw new LogError("LOG_SIZE_BEYOND_TREE", `tree size ${to} is beyond the log (size ${size})`);
+  if (to > size)
+    throw new LogError("LOG_SIZE_BEYOND_TREE", `tree size ${to} is beyond the log (size ${size})`);
   return [];
 }
 
@@ -83,7 +90,8 @@ export async function logRoutes(app: FastifyInstance, deps: { log: LogView }): P
       const from = Number(request.query.from);
       const to = Number(request.query.to);
       // RFC 9162: the proof between equal sizes, or from the empty tree, is empty.
-      const proof = from === 0 || from === to ? await emptyProof(log, to) : await log.consistencyProof(from, to);
+      const proof =
+        from === 0 || from === to ? await emptyProof(log, to) : await log.consistencyProof(from, to);
       return { from, to, consistency_proof: proof.map(toBase64) };
     },
   );
@@ -95,7 +103,10 @@ export async function logRoutes(app: FastifyInstance, deps: { log: LogView }): P
       const index = Number(request.params.index);
       const { size: current } = await log.latestCheckpoint();
       if (index >= current) {
-        throw new ServerError("SERVER_LOG_ENTRY_NOT_FOUND", `no entry ${index}: the log has ${current} entries`);
+        throw new ServerError(
+          "SERVER_LOG_ENTRY_NOT_FOUND",
+          `no entry ${index}: the log has ${current} entries`,
+        );
       }
       const { leaf, extra } = await log.entry(index);
       return {

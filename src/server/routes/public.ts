@@ -39,7 +39,10 @@ const ModelResponse = Type.Object({
 });
 
 const ModelsResponse = Type.Object({ models: Type.Array(ModelResponse) });
-const VersionQuery = Type.Object({ version: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })) }, { additionalProperties: false });
+const VersionQuery = Type.Object(
+  { version: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })) },
+  { additionalProperties: false },
+);
 
 function tensor(t: TensorSignature): Static<typeof Tensor> {
   return { name: t.name, dtype: t.dtype, shape: [...t.shape] };
@@ -56,7 +59,10 @@ export function modelView(m: ModelSummary): Static<typeof ModelResponse> {
     precision:
       m.precision === null
         ? null
-        : { logits_max_delta_vs_torch: m.precision.logitsMaxDeltaVsTorch, error_pct_logits: m.precision.errorPctLogits },
+        : {
+            logits_max_delta_vs_torch: m.precision.logitsMaxDeltaVsTorch,
+            error_pct_logits: m.precision.errorPctLogits,
+          },
     budgets: { latency_ms: m.budgets.latencyMs, memory_bytes: m.budgets.memoryBytes },
   };
 }
@@ -81,13 +87,25 @@ export async function publicRoutes(app: FastifyInstance, deps: PublicDeps): Prom
 
   app.get<{ Params: Static<typeof ModelParams>; Querystring: Static<typeof VersionQuery> }>(
     "/api/models/:name",
-    { schema: { params: ModelParams, querystring: VersionQuery, response: withErrors({ 200: ModelResponse }) } },
+    {
+      schema: {
+        params: ModelParams,
+        querystring: VersionQuery,
+        response: withErrors({ 200: ModelResponse }),
+      },
+    },
     async (request) => modelView(findModel(deps.executor, request.params.name, request.query.version)),
   );
 
   app.get<{ Params: Static<typeof ModelParams>; Querystring: Static<typeof VersionQuery> }>(
     "/api/models/:name/card",
-    { schema: { params: ModelParams, querystring: VersionQuery, response: withErrors({ 200: EnvelopeSchema }) } },
+    {
+      schema: {
+        params: ModelParams,
+        querystring: VersionQuery,
+        response: withErrors({ 200: EnvelopeSchema }),
+      },
+    },
     async (request) => {
       const m = findModel(deps.executor, request.params.name, request.query.version);
       const card = deps.executor.modelCard(m.name, m.version);

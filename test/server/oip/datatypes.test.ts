@@ -5,7 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OIP_DATATYPE, halfToNumber, tensorMetadata, tensorValues } from "../../../src/server/oip/datatypes.js";
+import {
+  OIP_DATATYPE,
+  halfToNumber,
+  tensorMetadata,
+  tensorValues,
+} from "../../../src/server/oip/datatypes.js";
 import { TENSOR_DTYPES } from "../../../src/record/tensor-digest.js";
 
 test("binary16 known values", () => {
@@ -33,10 +38,20 @@ test("binary16: every positive finite pattern is larger than the one before it",
 });
 
 test("every record dtype has an OIP datatype name", () => {
-  assert.deepEqual(
-    TENSOR_DTYPES.map((d) => OIP_DATATYPE[d]).sort(),
-    ["BOOL", "FP16", "FP32", "FP64", "INT16", "INT32", "INT64", "INT8", "UINT16", "UINT32", "UINT64", "UINT8"],
-  );
+  assert.deepEqual(TENSOR_DTYPES.map((d) => OIP_DATATYPE[d]).sort(), [
+    "BOOL",
+    "FP16",
+    "FP32",
+    "FP64",
+    "INT16",
+    "INT32",
+    "INT64",
+    "INT8",
+    "UINT16",
+    "UINT32",
+    "UINT64",
+    "UINT8",
+  ]);
 });
 
 test("metadata: symbolic dimensions are -1", () => {
@@ -45,7 +60,10 @@ test("metadata: symbolic dimensions are -1", () => {
     datatype: "INT64",
     shape: [-1, -1],
   });
-  assert.deepEqual(tensorMetadata({ name: "x", dtype: "float32", shape: [1, 3, 224, 224] }).shape, [1, 3, 224, 224]);
+  assert.deepEqual(
+    tensorMetadata({ name: "x", dtype: "float32", shape: [1, 3, 224, 224] }).shape,
+    [1, 3, 224, 224],
+  );
 });
 
 test("values: non-finite floats as strings, 64-bit integers exact, bools as booleans", () => {
