@@ -114,8 +114,14 @@ class RoundTripTest(unittest.TestCase):
     def test_graph_constant_outside_namespace_is_reported_not_refused(self) -> None:
         d = self.copy("gpt2")
         const = numpy_helper.from_array(np.array([1, 2], np.int64), "const_axes")
-        self._rewrite(d, lambda m: m.graph.initializer.append(const))
-        self.assertEqual(load_model(d).report.constants, ["const_axes"])
+        ids = numpy_helper.from_array(np.arange(8, dtype=np.int64), "transformer.h.0.attn.position_ids")
+
+        def edit(m: onnx.ModelProto) -> None:
+            m.graph.initializer.append(const)
+            m.graph.initializer.append(ids)
+
+        self._rewrite(d, edit)
+        self.assertEqual(load_model(d).report.constants, ["const_axes", "transformer.h.0.attn.position_ids"])
 
     def test_shape_mismatch(self) -> None:
         d = self.copy("resnet50")

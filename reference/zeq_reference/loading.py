@@ -51,8 +51,9 @@ def load_strict(
 ) -> LoadReport:
     """Copy `tensors` into `module` by name, refusing any mismatch.
 
-    `namespace` matches the names weights live under; a tensor outside it that the module
-    does not use is a graph constant (kept in the report), not an error.
+    `namespace` matches the names weights live under; a tensor outside it, or a
+    non-floating-point one, that the module does not use is a graph constant (kept in the
+    report), not an error.
 
     :raises ReferenceToolError: REF_WEIGHTS_MISSING (names listed), REF_WEIGHTS_UNEXPECTED,
         REF_WEIGHTS_SHAPE_MISMATCH.
@@ -67,7 +68,11 @@ def load_strict(
         )
     used = set(owned)
     leftover = [k for k in tensors if k not in used and not _NOT_WEIGHTS.search(k)]
-    unexpected = [k for k in leftover if namespace is None or namespace.search(k)]
+    # Every weight of the three models is floating point; an unused integer or boolean
+    # tensor (HF's position_ids, a causal-mask buffer) is a constant even under their names.
+    unexpected = [
+        k for k in leftover if (namespace is None or namespace.search(k)) and tensors[k].dtype.kind == "f"
+    ]
     if unexpected:
         raise ReferenceToolError(
             "REF_WEIGHTS_UNEXPECTED",

@@ -42,14 +42,13 @@ def _image_hw(model_path: str) -> tuple[int, int]:
     return 224, 224
 
 
-def _check_with_past(path: str, weights: dict[str, np.ndarray], arch: Architecture) -> None:
+def _check_with_past(path: str, weights: dict[str, np.ndarray], arch: Architecture, loaded: list[str]) -> None:
     # The decoder-with-past file must hold the very same weights, under the same names.
     ns = NAMESPACES[arch.family]
     other = load_initializers(path)
-    names = {k for k in other if ns.search(k)}
-    mine = {k for k in weights if ns.search(k)}
-    if names != mine:
-        diff = sorted(names ^ mine)[:8]
+    names = {k for k, v in other.items() if ns.search(k) and v.dtype.kind == "f"}
+    if names != set(loaded):
+        diff = sorted(names ^ set(loaded))[:8]
         raise ReferenceToolError("REF_WEIGHTS_UNEXPECTED", f"{os.path.basename(path)}: weight names differ: {diff}")
     for k in names:
         if not np.array_equal(other[k], weights[k]):
@@ -87,7 +86,7 @@ def load_model(root: str, num_heads: int | None = None, family: str | None = Non
     report = load_strict(module, weights, arch.tied, NAMESPACES[arch.family])
     _check_declared(md, arch, report)
     if md.with_past_path:
-        _check_with_past(md.with_past_path, weights, arch)
+        _check_with_past(md.with_past_path, weights, arch, report.loaded)
     return LoadedModel(md, arch, module.eval(), report, _image_hw(md.onnx_path))
 
 

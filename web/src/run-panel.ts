@@ -39,6 +39,16 @@ function showInputFor(model: ModelInfo | undefined): void {
   byId("input-prompt").hidden = kind !== "prompt";
   byId("input-image").hidden = kind !== "image";
   const info = byId("model-info");
+  setOperatorAvailability(
+    "op-cs43",
+    model?.latencyBudget ?? null,
+    "no latency budget configured for this model",
+  );
+  setOperatorAvailability(
+    "op-cs44",
+    model?.memoryBudget ?? null,
+    "no memory budget configured for this model",
+  );
   if (model === undefined) {
     info.textContent = "";
     return;
@@ -50,6 +60,19 @@ function showInputFor(model: ModelInfo | undefined): void {
   info.textContent = [model.task, model.compiled ? "compiled" : "not compiled", ...budgets]
     .filter((x) => x)
     .join(" · ");
+}
+
+/**
+ * CS43 / CS44 need a budget: the server refuses them (INFER_BUDGET_MISSING) on a model
+ * without one, so the page offers them only when the model has one and says why not.
+ */
+function setOperatorAvailability(id: string, budget: string | null, why: string): void {
+  const box = byId<HTMLInputElement>(id);
+  const help = byId(`${id}-help`);
+  const available = budget !== null;
+  if (box.disabled === available) box.checked = available;
+  box.disabled = !available;
+  help.textContent = available ? "" : why;
 }
 
 async function setImage(state: RunState, blob: Blob): Promise<void> {

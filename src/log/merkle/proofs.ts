@@ -120,6 +120,15 @@ export function planRoot(size: number): HashPlan<Uint8Array> {
  * @throws {MerkleProofError} LOG_PROOF_BAD_INPUT, LOG_PROOF_INDEX_OUT_OF_RANGE
  */
 export function planInclusionProof(index: number, size: number): HashPlan<Uint8Array[]> {
+  return planGroups(inclusionGroups(index, size));
+}
+
+/**
+ * The node ids of each element of PATH(index, D[0:size]): one id for a stored complete
+ * subtree, several (largest first) for the ephemeral right-edge subtree they fold into.
+ * @throws {MerkleProofError} LOG_PROOF_BAD_INPUT, LOG_PROOF_INDEX_OUT_OF_RANGE
+ */
+export function inclusionGroups(index: number, size: number): NodeId[][] {
   checkCount(index, "index");
   checkCount(size, "size");
   if (index >= size) {
@@ -128,7 +137,7 @@ export function planInclusionProof(index: number, size: number): HashPlan<Uint8A
       `leaf index ${index} is not in a tree of size ${size}`,
     );
   }
-  return planGroups(pathGroups(index, 0, size).slice(1));
+  return pathGroups(index, 0, size).slice(1);
 }
 
 /**

@@ -113,6 +113,7 @@ function toTensor(value: unknown, where: string): RefTensor {
     if (bytes.length !== count * 4) bad(`${where}.data_b64`, `holds ${bytes.length} bytes, dims need ${count * 4}`);
     const f = new Float32Array(count);
     new Uint8Array(f.buffer).set(bytes);
+    if (!f.every(Number.isFinite)) bad(`${where}.data_b64`, "holds NaN or infinity");
     data = f;
   } else if (t.data !== undefined) {
     const values = ints(t.data, `${where}.data`);

@@ -3,6 +3,7 @@
  * dtype names, and output tensors as OIP JSON: row-major flat `data`, -1 for dynamic dims.
  */
 import type { OutputTensor, TensorSignature } from "../../execute/types.js";
+import { fromFloat16Bits } from "../../preprocess/tensor/fp16.js";
 import type { TensorData, TensorDtype } from "../../record/tensor-digest.js";
 
 export const OIP_DATATYPE: Readonly<Record<TensorDtype, string>> = Object.freeze({
@@ -35,16 +36,6 @@ export function tensorMetadata(sig: TensorSignature): OipTensorMetadata {
   };
 }
 
-/** IEEE 754 binary16 bits → number. */
-export function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : Number.NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
 export type OipValue = number | string | boolean;
 
 /**
@@ -69,7 +60,7 @@ export function tensorValues(dtype: TensorDtype, data: TensorData): OipValue[] {
   if (dtype === "bool") {
     for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0;
   } else if (dtype === "float16") {
-    for (let i = 0; i < data.length; i++) out[i] = floatValue(halfToNumber(data[i] as number));
+    for (let i = 0; i < data.length; i++) out[i] = floatValue(fromFloat16Bits(data[i] as number));
   } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     for (let i = 0; i < data.length; i++) out[i] = bigValue(data[i] as bigint);
   } else {
