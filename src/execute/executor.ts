@@ -330,7 +330,7 @@ export class DefaultExecutor implements Executor {
           outputBlobs.set(o.name, await this.options.blobs.put(encodeTensorBundle([o])));
       }
     }
-    const startedAtMs = Date.now() - run.totalMs + run.queueMs;
+    const startedAtMs = run.startedAtMs;
     const record = buildComputeRecord({
       model: {
         name: ctx.entry.meta.name,

@@ -75,7 +75,10 @@ function checkInputSize(value: unknown): number {
  * array is far slower than a memcpy on Node 20 (docs/budgets.md), so inputs are always
  * transferred: copies of them (one memcpy each) unless the caller gives its buffers away.
  */
-function forTransfer(tensors: WireTensor[], giveAway: boolean): { tensors: WireTensor[]; transfer: ArrayBuffer[] } {
+function forTransfer(
+  tensors: WireTensor[],
+  giveAway: boolean,
+): { tensors: WireTensor[]; transfer: ArrayBuffer[] } {
   const out: WireTensor[] = [];
   const transfer = new Set<ArrayBuffer>();
   for (const t of tensors) {

@@ -53,6 +53,13 @@ export type Reply =
   | { kind: "ready"; runtimeVersion: string }
   | { kind: "loaded"; id: number; inputs: IoInfo[]; outputs: IoInfo[]; residentBytes: number }
   | { kind: "unloaded"; id: number }
-  | { kind: "ran"; id: number; outputs: WireTensor[]; runMs: number; memory: MemorySample }
+  | {
+      kind: "ran";
+      id: number;
+      outputs: WireTensor[];
+      runMs: number;
+      startedAtMs: number;
+      memory: MemorySample;
+    }
   | { kind: "calibrated"; id: number; samples: CalibrationSample[]; method: MemoryMethod }
   | { kind: "failed"; id: number; code: InferenceErrorCode; message: string; input?: string };

@@ -33,6 +33,7 @@ export function buildRunResult(
     outputs,
     inputSize: admission.inputSize,
     runMs: reply.runMs,
+    startedAtMs: reply.startedAtMs,
     queueMs: outcome.dispatchedAt - admittedAt,
     totalMs,
     latency: {

@@ -139,6 +139,8 @@ export interface RunResult {
   inputSize: number;
   /** session.run wall time in the worker (hrtime). */
   runMs: number;
+  /** Unix milliseconds (Date.now() in the worker) when session.run started: the instant KO42 binds. */
+  startedAtMs: number;
   /** Admission to hand-over to the worker. */
   queueMs: number;
   /** Admission to the result back on the caller's thread. */

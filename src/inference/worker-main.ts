@@ -144,6 +144,8 @@ function main(): void {
         );
       const feeds = toOrt(req.feeds);
       const token = probe.begin();
+      // KO42 binds the wall-clock instant the forward pass starts.
+      const startedAtMs = Date.now();
       const start = process.hrtime.bigint();
       let result: InferenceSession.ReturnType | undefined;
       let failure: unknown;
@@ -161,7 +163,7 @@ function main(): void {
         );
       }
       const { tensors, transfer } = fromOrt(result, session.outputNames);
-      return [{ kind: "ran", id: req.id, outputs: tensors, runMs, memory }, transfer];
+      return [{ kind: "ran", id: req.id, outputs: tensors, runMs, startedAtMs, memory }, transfer];
     },
     async calibrate(req: Extract<Request, { kind: "calibrate" }>): Promise<[Reply, ArrayBuffer[]]> {
       // A fresh session so the first runs see an empty arena: what a cold input of size n needs.

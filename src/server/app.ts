@@ -23,6 +23,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { logRoutes } from "./routes/log.js";
 import { metricsRoute } from "./routes/metrics.js";
 import { publicRoutes } from "./routes/public.js";
+import { defaultWebRoot, webRoutes } from "./routes/web.js";
 import { oipRoutes } from "./oip/routes.js";
 import { playgroundRoutes } from "./playground/route.js";
 import type { RunContext } from "./run.js";
@@ -40,7 +41,7 @@ declare module "fastify" {
   }
 }
 
-/** Paths never logged with their query (proof parameters are harmless, but keep logs small). */
+/** Headers that carry credentials: redacted wherever a request is logged. */
 const REDACT = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'];
 
 function loggerOption(logger: BuildAppOptions["logger"]): BuildAppOptions["logger"] {
@@ -176,5 +177,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(logRoutes, { log: opts.log });
   await app.register(adminRoutes, { ring, run, log: opts.log, onApiKeyEvent: opts.onApiKeyEvent });
   await app.register(metricsRoute, { metrics });
+  const webRoot = opts.web === false ? null : (opts.web?.root ?? defaultWebRoot());
+  if (webRoot !== null) await app.register(webRoutes, { root: webRoot });
   return app;
 }

@@ -19,7 +19,7 @@ export interface ServerLimits {
   batchSize: number;
   /** Largest `max_tokens` of a generation. */
   maxTokens: number;
-  /** Idle socket timeout (fastify connectionTimeout). */
+  /** Idle socket timeout (fastify connectionTimeout); a socket waiting for a long inference is idle, so keep it above the longest CS43 budget. */
   connectionTimeoutMs: number;
   /** Time to receive a whole request, headers and body (Node's requestTimeout): slow clients are cut off. */
   requestTimeoutMs: number;
@@ -37,7 +37,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   jsonDepth: 32,
   batchSize: 64,
   maxTokens: 256,
-  connectionTimeoutMs: 30_000,
+  connectionTimeoutMs: 300_000,
   requestTimeoutMs: 60_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
@@ -64,6 +64,8 @@ export interface BuildAppOptions {
   /** Server name and version for GET /v2. */
   server?: { name?: string; version?: string };
   onApiKeyEvent?: (event: ApiKeyEvent) => void | Promise<void>;
+  /** Where the live page's files are (docs/web.md); default the package's web/; false: no page. */
+  web?: { root: string } | false;
 }
 
 export function resolveLimits(given: BuildAppOptions["limits"] = {}): ServerLimits {

@@ -193,3 +193,24 @@ test("rate limit: 429 with Retry-After per key, other keys unaffected", async ()
     await limited.close();
   }
 });
+
+test("the live page: the listed files with their types, CSP on the page, nothing else of web/", async () => {
+  const page = await app.inject({ url: "/" });
+  assert.equal(page.statusCode, 200);
+  assert.equal(page.headers["content-type"], "text/html; charset=utf-8");
+  assert.match(String(page.headers["content-security-policy"]), /default-src 'self'; script-src 'self'/);
+  assert.match(page.body, /<script type="module" src="\.\/dist\/main\.js"><\/script>/);
+  assert.equal((await app.inject({ url: "/style.css" })).headers["content-type"], "text/css; charset=utf-8");
+  assert.equal((await app.inject({ url: "/favicon.svg" })).headers["content-type"], "image/svg+xml");
+  for (const url of [
+    "/web/src/api.ts",
+    "/src/api.ts",
+    "/build.ts",
+    "/dist/../build.ts",
+    "/%2e%2e/package.json",
+    "/dist/other.js",
+  ]) {
+    const res = await http(port, { path: url });
+    assert.equal(res.status, 404, url);
+  }
+});

@@ -46,6 +46,10 @@ function watchConsole(page: Page, sink: string[]): void {
     if (m.type() === "error") sink.push(`console.error: ${m.text()}`);
   });
   page.on("pageerror", (e) => sink.push(`pageerror: ${e.message}`));
+  // Chromium logs failed loads as bare console errors: name the URL so a failure is readable.
+  page.on("response", (r) => {
+    if (r.status() >= 400) sink.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
 }
 
 async function stepStatuses(page: Page, scope: string): Promise<Record<string, string>> {

@@ -50,7 +50,9 @@ export function latencyView(latency: ComputeRecord["latency"]): HTMLElement {
     "section",
     { class: "budget", "aria-label": "CS43 latency budget" },
     h("h4", {}, "CS43 · latency ", verdict(latency.held)),
-    gauge("forward pass", latency.measured_ms, latency.budget_ms, formatMs),
+    latency.budget_ms === null
+      ? null
+      : gauge("forward pass", latency.measured_ms, latency.budget_ms, formatMs),
     h(
       "dl",
       { class: "kv compact" },
@@ -70,8 +72,8 @@ export function memoryView(memory: ComputeRecord["memory"]): HTMLElement {
     "section",
     { class: "budget", "aria-label": "CS44 memory budget" },
     h("h4", {}, "CS44 · memory ", verdict(memory.held)),
-    peak === null
-      ? h("p", { class: "hint" }, "Peak memory was not measured.")
+    peak === null || memory.budget_bytes === null
+      ? null
       : gauge("peak memory", peak, memory.budget_bytes, formatBytes),
     h(
       "dl",

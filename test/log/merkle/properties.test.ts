@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { concatBytes, toHex, utf8 } from "../../../src/core/bytes.js";
 import {
+  KnownHashes,
   MerkleProofError,
   leafHash,
   planConsistencyProof,
@@ -105,6 +106,21 @@ test("inclusion proofs equal the naive PATH, verify, and fail after tampering", 
       const lh = leafHash(leaves[index] as Uint8Array);
       const proof = readPlanSync(planInclusionProof(index, size), tree.read);
       assert.deepEqual(hex(proof), hex(naivePath(index, prefix)));
+      // The in-memory path the log uses right after a commit (folds cached across proofs).
+      const known = new KnownHashes(
+        [...tree.hashes].map(([k, hash]) => {
+          const [level, idx] = k.split("/").map(Number) as [number, number];
+          return { level, index: idx, hash };
+        }),
+      );
+      const n = leaves.length;
+      for (const i of [index, b % n, n - 1 - (b % n)]) {
+        assert.deepEqual(
+          hex(known.inclusionProof(i, n)),
+          hex(naivePath(i, leaves)),
+          `known PATH(${i}, ${n})`,
+        );
+      }
       verifyInclusion(index, size, lh, proof, root);
 
       if (proof.length > 0) {

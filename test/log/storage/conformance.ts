@@ -11,9 +11,7 @@ import {
   EMPTY_ROOT,
   consistencyProof,
   inclusionProof,
-  nodeKey,
-  planInclusionProof,
-  readPlanSync,
+  KnownHashes,
   storedHashCount,
   verifyConsistency,
   verifyInclusion,
@@ -120,11 +118,14 @@ export function runStorageConformance(name: string, makeHarness: () => Promise<S
         const batch = makeEntries(all.length, n);
         const r = await s.sequence({ entries: batch });
         all.push(...batch);
-        const known = new Map(r.hashes.map((x) => [nodeKey(x), x.hash]));
-        const read = (ids: readonly NodeId[]): Uint8Array[] =>
-          ids.map((id) => known.get(nodeKey(id)) ?? assert.fail(`hash ${nodeKey(id)} not returned`));
+        const known = new KnownHashes(r.hashes);
         for (let i = r.firstIndex; i < r.treeSize; i++) {
-          const proof = readPlanSync(planInclusionProof(i, r.treeSize), read);
+          const proof = known.inclusionProof(i, r.treeSize);
+          assert.deepEqual(
+            proof.map(toHex),
+            naivePath(i, leavesOf(all)).map(toHex),
+            `PATH(${i}, ${r.treeSize})`,
+          );
           verifyInclusion(i, r.treeSize, leafHash(all[i]!.leaf), proof, r.rootHash);
         }
       }
