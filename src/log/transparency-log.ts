@@ -35,7 +35,7 @@ export interface TransparencyLogOptions {
   origin: string;
   /** Signs a checkpoint body; returns the complete signed note. */
   signCheckpoint: (body: string) => string;
-  /** At most this many entries per commit (default 4096). */
+  /** At most this many entries per commit (default 1024). */
   maxBatchEntries?: number;
   /** At most about this many leaf + extra bytes per commit (default 64 MiB; one entry always fits). */
   maxBatchBytes?: number;
@@ -80,7 +80,7 @@ export class TransparencyLog {
       storage,
       origin,
       signCheckpoint,
-      maxBatchEntries = 4096,
+      maxBatchEntries = 1024,
       maxBatchBytes = 64 * 1024 * 1024,
     } = options;
     if (typeof signCheckpoint !== "function") throw new TypeError("signCheckpoint must be a function");

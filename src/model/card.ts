@@ -72,7 +72,10 @@ export interface ModelCardStatement {
 }
 
 /** The statement for a model's files (model.json order) and a predicate. */
-export function buildModelCardStatement(meta: ModelMetadata, predicate: ModelCardPredicate): ModelCardStatement {
+export function buildModelCardStatement(
+  meta: ModelMetadata,
+  predicate: ModelCardPredicate,
+): ModelCardStatement {
   return {
     _type: IN_TOTO_STATEMENT_V1,
     subject: meta.files.map((f) => ({ name: f.path, digest: { sha256: f.sha256 } })),
@@ -136,15 +139,19 @@ export function openModelCard(
   } catch (cause) {
     return invalid("payload is not strict JSON", cause);
   }
-  if (statement === null || typeof statement !== "object" || Array.isArray(statement)) invalid("payload is not an object");
+  if (statement === null || typeof statement !== "object" || Array.isArray(statement))
+    invalid("payload is not an object");
   if (statement._type !== IN_TOTO_STATEMENT_V1) invalid(`is not an in-toto Statement v1`);
-  if (statement.predicateType !== MODEL_CARD_PREDICATE_TYPE) invalid(`has predicateType ${String(statement.predicateType)}`);
+  if (statement.predicateType !== MODEL_CARD_PREDICATE_TYPE)
+    invalid(`has predicateType ${String(statement.predicateType)}`);
   const p = statement.predicate as Partial<ModelCardPredicate> | undefined;
-  if (p === null || typeof p !== "object" || typeof p.model !== "object" || p.model === null) invalid("has no model predicate");
+  if (p === null || typeof p !== "object" || typeof p.model !== "object" || p.model === null)
+    invalid("has no model predicate");
   if (!Array.isArray(statement.subject)) invalid("has no subjects");
   const subjects = statement.subject.map((s) => `${String(s?.name)}\0${String(s?.digest?.sha256)}`).sort();
   const files = meta.files.map((f) => `${f.path}\0${f.sha256}`).sort();
-  if (subjects.join("\n") !== files.join("\n")) invalid(`does not vouch for exactly the files of ${meta.name}/${meta.version}`);
+  if (subjects.join("\n") !== files.join("\n"))
+    invalid(`does not vouch for exactly the files of ${meta.name}/${meta.version}`);
   if (p.model.name !== meta.name || p.model.version !== meta.version) {
     invalid(`describes ${String(p.model.name)}/${String(p.model.version)}, not ${meta.name}/${meta.version}`);
   }

@@ -51,7 +51,10 @@ export function countFloatingElements(initializers: readonly InitializerInfo[]):
  * The weight-based FLOP count of a graph (see the file header).
  * @example graphWeightFlops(nodes, graph.initializers).per_row_matmul_gemm
  */
-export function graphWeightFlops(nodes: readonly GraphNode[], initializers: readonly InitializerInfo[]): GraphFlops {
+export function graphWeightFlops(
+  nodes: readonly GraphNode[],
+  initializers: readonly InitializerInfo[],
+): GraphFlops {
   const weights = new Map<string, number>(initializers.map((i) => [i.name, i.elements]));
   // A transposed initializer is the same weight (the tied heads multiply by Embeddingᵀ).
   for (const node of nodes) {
@@ -71,7 +74,9 @@ export function graphWeightFlops(nodes: readonly GraphNode[], initializers: read
     const op = node.opType;
     if (op !== "MatMul" && op !== "Gemm" && op !== "Conv") continue;
     const candidates = op === "Conv" ? [node.inputs[1]] : [node.inputs[1], node.inputs[0]];
-    const elements = candidates.map((n) => (n === undefined ? undefined : weights.get(n))).find((e) => e !== undefined);
+    const elements = candidates
+      .map((n) => (n === undefined ? undefined : weights.get(n)))
+      .find((e) => e !== undefined);
     if (elements === undefined) {
       out.not_counted++;
       continue;
@@ -95,7 +100,12 @@ export function closedFormFlops(arch: ArchitectureInfo, sizes?: readonly number[
     return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : undefined;
   };
   if (arch.name === "bert-base-uncased") {
-    const [L, h, f, V] = [int("num_hidden_layers"), int("hidden_size"), int("intermediate_size"), int("vocab_size")];
+    const [L, h, f, V] = [
+      int("num_hidden_layers"),
+      int("hidden_size"),
+      int("intermediate_size"),
+      int("vocab_size"),
+    ];
     if (L === undefined || h === undefined || f === undefined || V === undefined) return null;
     const linear = L * (8 * h * h + 4 * h * f) + 2 * h * h + 2 * h * V;
     const quadratic = 4 * L * h;
@@ -119,7 +129,8 @@ export function closedFormFlops(arch: ArchitectureInfo, sizes?: readonly number[
       coefficients: { L, d, V, linear, quadratic },
       at: tabulate(sizes ?? [8, 128, 1024], (n) => linear * n + quadratic * n * n),
       decoder_with_past: {
-        formula: "F(m, t) = linear·m + per_new_per_total·m·t for m new tokens attending to t = past + m positions",
+        formula:
+          "F(m, t) = linear·m + per_new_per_total·m·t for m new tokens attending to t = past + m positions",
         coefficients: { linear, per_new_per_total: 4 * L * d },
       },
     };
@@ -127,7 +138,11 @@ export function closedFormFlops(arch: ArchitectureInfo, sizes?: readonly number[
   if (arch.name === "resnet50") {
     const blocks = c.blocks;
     const [width, classes, image] = [int("width"), int("num_classes"), int("image_size")];
-    if (!Array.isArray(blocks) || blocks.length !== 4 || !blocks.every((b) => Number.isSafeInteger(b) && b > 0))
+    if (
+      !Array.isArray(blocks) ||
+      blocks.length !== 4 ||
+      !blocks.every((b) => Number.isSafeInteger(b) && b > 0)
+    )
       return null;
     if (width === undefined || classes === undefined || image === undefined) return null;
     const at224 = resnetFlops(blocks, width, classes, image);

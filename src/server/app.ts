@@ -18,7 +18,12 @@ import { errorBody, oipErrorBody, resolveError } from "./error-reply.js";
 import { ServerError } from "./errors.js";
 import { refuseLargeBodies, useStrictJsonBodies } from "./json-body.js";
 import { createMetrics, instrument, type ServerMetrics } from "./metrics.js";
-import { resolveLimits, type BuildAppOptions, type ServerLimits } from "./options.js";
+import {
+  resolveLimits,
+  type BuildAppOptions,
+  type ServerLimits,
+  type ServerLoggerOptions,
+} from "./options.js";
 import { adminRoutes } from "./routes/admin.js";
 import { logRoutes } from "./routes/log.js";
 import { metricsRoute } from "./routes/metrics.js";
@@ -44,13 +49,11 @@ declare module "fastify" {
 /** Headers that carry credentials: redacted wherever a request is logged. */
 const REDACT = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'];
 
-function loggerOption(logger: BuildAppOptions["logger"]): BuildAppOptions["logger"] {
+function loggerOption(logger: BuildAppOptions["logger"]): false | ServerLoggerOptions {
   if (logger === undefined || logger === false) return false;
   if (logger === true) return { redact: REDACT };
-  if (typeof logger === "object" && logger !== null && !("child" in logger)) {
-    return { ...logger, redact: REDACT };
-  }
-  return logger;
+  const extra = Array.isArray(logger.redact) ? logger.redact : [];
+  return { ...logger, redact: [...REDACT, ...extra] };
 }
 
 function isOip(request: FastifyRequest): boolean {
@@ -90,7 +93,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   );
 
   const app = Fastify({
-    logger: loggerOption(opts.logger) as boolean,
+    logger: loggerOption(opts.logger),
     bodyLimit: limits.smallBodyBytes,
     connectionTimeout: limits.connectionTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
@@ -102,7 +105,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
     },
     routerOptions: { maxParamLength: 200 },
-    return503OnClosing: true,
+    // While draining, requests still reach the routes: inference answers SERVER_CLOSING (503,
+    // Retry-After, our body), reads are served until the backend closes.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
     genReqId: () => randomUUID(),
     ajv: {

@@ -2,7 +2,10 @@
  * What buildApp takes, and the limits that harden the server, with their defaults. Every
  * limit is a number an operator can change; docs/api.md lists them.
  */
-import type { FastifyServerOptions } from "fastify";
+import type { FastifyLoggerOptions, PinoLoggerOptions } from "fastify/types/logger.js";
+
+/** Fastify's logger options (pino options, plus a `stream`). */
+export type ServerLoggerOptions = FastifyLoggerOptions & PinoLoggerOptions;
 import type { Executor } from "../execute/types.js";
 import type { Signer } from "../keys/signer.js";
 import type { Role } from "./auth.js";
@@ -59,7 +62,7 @@ export interface BuildAppOptions {
     ratePerMinute?: Partial<ServerLimits["ratePerMinute"]>;
   };
   /** Pino options for fastify's logger, or false for none. Authorization headers are always redacted. */
-  logger?: FastifyServerOptions["logger"] | false;
+  logger?: ServerLoggerOptions | boolean;
   metrics?: { processMetrics?: boolean; bucketsSeconds?: number[] };
   /** Server name and version for GET /v2. */
   server?: { name?: string; version?: string };
@@ -68,6 +71,10 @@ export interface BuildAppOptions {
   web?: { root: string } | false;
 }
 
+/**
+ * The defaults overlaid with `given`; headersTimeoutMs is capped at requestTimeoutMs.
+ * @throws {RangeError} naming the first limit that is not a positive integer
+ */
 export function resolveLimits(given: BuildAppOptions["limits"] = {}): ServerLimits {
   const limits: ServerLimits = {
     ...DEFAULT_LIMITS,

@@ -5,7 +5,19 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync, closeSync, existsSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+  existsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
@@ -58,11 +70,23 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test("models build --size tiny writes the model a fixture holds", async () => {
   const models = join(work, "built");
-  const { out } = await run("--json", "models", "build", "--size", "tiny", "--name", "resnet50", "--models", models);
+  const { out } = await run(
+    "--json",
+    "models",
+    "build",
+    "--size",
+    "tiny",
+    "--name",
+    "resnet50",
+    "--models",
+    models,
+  );
   const built = JSON.parse(out).built;
   assert.equal(built[0].name, "resnet50-tiny");
   assert.equal(
-    readFileSync(join(models, "resnet50-tiny", "1", "model.onnx.data")).equals(readFileSync(join(FIXTURES, "resnet50-tiny", "1", "model.onnx.data"))),
+    readFileSync(join(models, "resnet50-tiny", "1", "model.onnx.data")).equals(
+      readFileSync(join(FIXTURES, "resnet50-tiny", "1", "model.onnx.data")),
+    ),
     true,
   );
 });
@@ -71,7 +95,20 @@ test("models compile signs a card, models verify accepts it and names a tampered
   const models = join(work, "compiled");
   cpSync(join(FIXTURES, "resnet50-tiny"), join(models, "resnet50-tiny"), { recursive: true });
   const compiled = JSON.parse(
-    (await run("--json", "models", "compile", "resnet50-tiny", "--models", models, "--data", data, "--repeats", "1")).out,
+    (
+      await run(
+        "--json",
+        "models",
+        "compile",
+        "resnet50-tiny",
+        "--models",
+        models,
+        "--data",
+        data,
+        "--repeats",
+        "1",
+      )
+    ).out,
   );
   assert.ok(compiled.precision.logits_max_delta_vs_torch <= 1e-5);
   assert.ok(compiled.budgets.latency_ms.a > 0);
@@ -97,28 +134,56 @@ test("models compile signs a card, models verify accepts it and names a tampered
   assert.deepEqual(report.tensors.changed, ["fc.weight"]);
 
   const list = JSON.parse((await run("--json", "models", "list", "--models", models)).out);
-  assert.deepEqual(list.map((m: { name: string; card: boolean }) => [m.name, m.card]), [["resnet50-tiny", true]]);
+  assert.deepEqual(
+    list.map((m: { name: string; card: boolean }) => [m.name, m.card]),
+    [["resnet50-tiny", true]],
+  );
 });
 
 test("models add with a malformed ONNX file fails with a coded error", async () => {
   const file = join(work, "garbage.onnx");
   writeFileSync(file, "this is not a protobuf message at all");
-  const r = await run("models", "add", file, "--name", "garbage", "--models", join(work, "byo"), "--data", data);
+  const r = await run(
+    "models",
+    "add",
+    file,
+    "--name",
+    "garbage",
+    "--models",
+    join(work, "byo"),
+    "--data",
+    data,
+  );
   assert.equal(r.exitCode, 2);
   assert.match(r.err, /\[MODEL_ONNX_MALFORMED\]/);
-  assert.doesNotMatch(r.err, /TypeError|RangeError|SyntaxError|at .*\.ts:/, "no stack trace, no uncaught error");
+  assert.doesNotMatch(
+    r.err,
+    /TypeError|RangeError|SyntaxError|at .*\.ts:/,
+    "no stack trace, no uncaught error",
+  );
   assert.equal(existsSync(join(work, "byo", "garbage")), false);
 });
 
 test("models conformance --size tiny prints a passing row per model", async () => {
-  const { out, exitCode } = await run("--json", "models", "conformance", "--size", "tiny", "--models", FIXTURES);
+  const { out, exitCode } = await run(
+    "--json",
+    "models",
+    "conformance",
+    "--size",
+    "tiny",
+    "--models",
+    FIXTURES,
+  );
   assert.equal(exitCode, 0);
   const rows = JSON.parse(out).rows as Array<{ model: string; status: string }>;
-  assert.deepEqual(rows.map((r) => [r.model, r.status]), [
-    ["resnet50-tiny", "pass"],
-    ["bert-base-uncased-tiny", "pass"],
-    ["gpt2-tiny", "pass"],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.model, r.status]),
+    [
+      ["resnet50-tiny", "pass"],
+      ["bert-base-uncased-tiny", "pass"],
+      ["gpt2-tiny", "pass"],
+    ],
+  );
   const missing = await run("models", "conformance", "--size", "base", "--models", join(work, "nothing"));
   assert.equal(missing.exitCode, 1, "models that are not built do not pass");
   assert.match(missing.out, /not built/);

@@ -88,3 +88,22 @@ test("/metrics: Prometheus text with requests, latency buckets, queue, log size 
   assert.match(text, new RegExp(`^zeq_log_size ${size}$`, "m"));
   assert.ok(!text.includes("Bearer") && !text.includes("The quick brown fox"));
 });
+
+test("once closing: inference is refused with SERVER_CLOSING and readiness turns false", async () => {
+  app.zeqBeginClose();
+  const res = await app.inject({
+    method: "POST",
+    url: "/api/playground/compute",
+    headers: jsonHeaders(),
+    payload: { inputs: { model: BERT, text: "late" } },
+  });
+  assert.deepEqual([res.statusCode, res.json().code], [503, "SERVER_CLOSING"]);
+  assert.match(String(res.headers["retry-after"]), /^[1-9][0-9]*$/);
+  const ready = await app.inject({ url: "/v2/health/ready" });
+  assert.deepEqual([ready.statusCode, ready.json()], [503, { ready: false }]);
+  assert.equal(
+    (await app.inject({ url: "/api/log/checkpoint" })).statusCode,
+    200,
+    "reads are served while draining",
+  );
+});

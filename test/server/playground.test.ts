@@ -188,3 +188,12 @@ test("an input the model cannot take is a coded 4xx, and a batch above the limit
   const many = await compute({ inputs: { model: BERT, batch: Array.from({ length: 65 }, () => "a") } });
   assert.deepEqual([many.statusCode, many.json().code], [413, "SERVER_BATCH_TOO_LARGE"]);
 });
+
+test("the caller's request_id is written into the record; control characters are refused", async () => {
+  const ok = await compute({ request_id: "audit 2024/07 ü", inputs: { model: BERT, text: "a" } });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal(ok.json().request_id, "audit 2024/07 ü");
+  assert.equal(ok.json().record.request_id, "audit 2024/07 ü");
+  const bad = await compute({ request_id: "a\u0007b", inputs: { model: BERT, text: "a" } });
+  assert.deepEqual([bad.statusCode, bad.json().code], [400, "SERVER_REQUEST_INVALID"]);
+});

@@ -1,21 +1,20 @@
 /**
  * The real server for the page's end-to-end test: an instance opened on a fresh data
  * directory with the tiny fixture models (signing key, SQLite log, inference engine,
- * executor), served by the server's own buildApp on 127.0.0.1 with an ephemeral port.
+ * executor), served by the server's own buildApp (API and page) on 127.0.0.1 with an
+ * ephemeral port.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import fastifyStatic from "@fastify/static";
 import { openInstance } from "../../src/instance/open.js";
 import { buildApp } from "../../src/server/app.js";
 import { generateApiKey } from "../../src/server/auth.js";
 import { signerFromSeed } from "../../src/keys/index.js";
 
 export const FIXTURE_MODELS = fileURLToPath(new URL("../fixtures/models/", import.meta.url));
-const WEB_ROOT = fileURLToPath(new URL("../../web/", import.meta.url));
 
 export interface LiveServer {
   url: string;
@@ -24,8 +23,6 @@ export interface LiveServer {
   verifierKey: string;
   /** A verifier key that signed nothing on this server. */
   otherVerifierKey: string;
-  /** True when the test had to serve web/ itself because buildApp does not serve the page. */
-  servedByTest: boolean;
   close(): Promise<void>;
 }
 
@@ -47,16 +44,7 @@ export async function startLiveServer(): Promise<LiveServer> {
       auth: { apiKeys: [apiKey], adminKeys: [generateApiKey()] },
       logger: false,
     });
-    // docs/web.md lists the files the server serves; until buildApp does, the test does.
-    const servedByTest = !app.hasRoute({ method: "GET", url: "/" });
-    if (servedByTest) {
-      const files = new Set(["/", "/index.html", "/style.css", "/favicon.svg"]);
-      await app.register(fastifyStatic, {
-        root: WEB_ROOT,
-        wildcard: false,
-        allowedPath: (p) => files.has(p) || p.startsWith("/dist/"),
-      });
-    }
+    // The page is served by the server itself (src/server/routes/web.ts, default web root).
     await app.listen({ port: 0, host: "127.0.0.1" });
     const address = app.server.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
@@ -66,7 +54,6 @@ export async function startLiveServer(): Promise<LiveServer> {
       apiKey,
       verifierKey: instance.signer.verifierKey,
       otherVerifierKey: other.verifierKey,
-      servedByTest,
       async close() {
         await app.close();
         await instance.close();

@@ -101,11 +101,6 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
 
   const { chromium } = await import("playwright-core");
   const server: LiveServer = await startLiveServer();
-  if (server.servedByTest) {
-    t.diagnostic(
-      "NOTE: buildApp does not serve the page yet; this test serves web/ as docs/web.md specifies",
-    );
-  }
   const tmp = mkdtempSync(join(tmpdir(), "zeq-web-"));
   const imagePath = join(tmp, "sample.png");
   const downloadedReceipt = join(tmp, "downloaded-receipt.json");
@@ -224,7 +219,31 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
         await page.waitForSelector("#verify-status >> text=downloaded-receipt.json");
         await page.waitForSelector("#verify-result .verification [data-verdict=pass]");
 
+        // Dropped on the drop zone (a synthetic drop carrying the same file).
+        await page.fill("#receipt-text", "");
+        await page.evaluate((text) => {
+          const data = new DataTransfer();
+          data.items.add(new File([text], "dropped.json", { type: "application/json" }));
+          document
+            .getElementById("drop-zone")!
+            .dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true }));
+        }, JSON.stringify(apiAnswer.receipt));
+        await page.waitForSelector("#verify-status >> text=dropped.json");
+        await page.waitForSelector("#verify-result .verification [data-verdict=pass]");
+
+        // Pasted, with the payload edited: the DSSE signature step fails.
+        const edited = structuredClone(apiAnswer.receipt) as { envelope: { payload: string } };
+        const payload = Buffer.from(edited.envelope.payload, "base64");
+        payload[10]! ^= 0x20;
+        edited.envelope.payload = payload.toString("base64");
+        await page.fill("#receipt-text", JSON.stringify(edited));
+        await page.click("#verify-run");
+        await page.waitForSelector(
+          '#verify-result .step[data-step="envelope-signature"][data-status=failed]',
+        );
+
         // The same receipt against a key that did not sign it.
+        await page.fill("#receipt-text", JSON.stringify(apiAnswer.receipt));
         await page.fill("#vkeys", server.otherVerifierKey);
         await page.click("#verify-run");
         await page.waitForSelector(
@@ -252,6 +271,7 @@ test("the live page in Chromium against the real server", { timeout: 300_000 }, 
         "pass",
         consistency,
       );
+      assert.match(consistency, /\(\d+ proof hash/, consistency);
       assert.doesNotMatch(consistency, /\(0 proof hashes\)/, "a real proof between different sizes");
       assert.ok(await page.$("#latency-chart canvas"), "the latency chart is drawn");
       await page.screenshot({ path: join(SHOTS, "log.png"), fullPage: true });

@@ -119,7 +119,7 @@ async function proveConsistency(): Promise<void> {
         "p",
         { class: report.ok ? "verdict pass" : "verdict fail", "data-verdict": report.ok ? "pass" : "fail" },
         report.ok
-          ? `✓ Consistent: ${report.detail} (${proof.length} proof hashes)`
+          ? `✓ Consistent: ${report.detail} (${proof.length} proof ${proof.length === 1 ? "hash" : "hashes"})`
           : `✗ ${report.code ?? ""} ${report.detail}`,
       ),
     );
@@ -229,25 +229,29 @@ async function loadEntries(onReceipt: (receipt: unknown) => void): Promise<void>
   replace(
     view,
     h(
-      "table",
-      { class: "entries" },
+      "div",
+      { class: "table-scroll" },
       h(
-        "caption",
-        { class: "visually-hidden" },
-        `The ${entries.length} most recent log entries, newest first`,
-      ),
-      h(
-        "thead",
-        {},
+        "table",
+        { class: "entries" },
         h(
-          "tr",
+          "caption",
+          { class: "visually-hidden" },
+          `The ${entries.length} most recent log entries, newest first`,
+        ),
+        h(
+          "thead",
           {},
-          ...["index", "zeqond (UTC)", "model", "input hash", "latency", "CS43 budget", "budget", ""].map(
-            (c) => h("th", { scope: "col" }, c),
+          h(
+            "tr",
+            {},
+            ...["index", "zeqond (UTC)", "model", "input hash", "latency", "CS43 budget", "budget", ""].map(
+              (c) => h("th", { scope: "col" }, c),
+            ),
           ),
         ),
+        h("tbody", {}, ...rows),
       ),
-      h("tbody", {}, ...rows),
     ),
     h(
       "p",

@@ -180,7 +180,10 @@ export function recordView(r: ComputeRecord, options: RecordViewOptions = {}): H
           ["log index", h("code", { "data-field": "log-index" }, String(receipt.log.index))],
           ["tree size", String(receipt.log.tree_size)],
           ["origin", h("code", {}, receipt.log.origin)],
-          ["inclusion proof", `${receipt.log.inclusion_proof.length} hashes`],
+          [
+            "inclusion proof",
+            `${receipt.log.inclusion_proof.length} ${receipt.log.inclusion_proof.length === 1 ? "hash" : "hashes"}`,
+          ],
         ]),
         h("pre", { class: "note", "aria-label": "Signed checkpoint" }, receipt.log.checkpoint),
       ),

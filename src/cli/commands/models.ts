@@ -30,6 +30,7 @@ interface CompileFlags {
   version?: string;
   models: string;
   data?: string;
+  json?: boolean;
   key?: string;
   reference?: string | false;
   calibrate?: boolean;
@@ -38,9 +39,14 @@ interface CompileFlags {
   tolerance?: string;
 }
 
-function globals(cmd: Command, own: { data?: string }): Globals {
+/**
+ * The global options, with this command's own copies first: `--data` and `--json` are
+ * declared on each models command too, so they work after the command name whether or not
+ * the program parses its options positionally.
+ */
+function globals(cmd: Command, own: { data?: string; json?: boolean }): Globals {
   const g = cmd.optsWithGlobals<Globals>();
-  return { ...g, data: own.data ?? g.data };
+  return { ...g, data: own.data ?? g.data, json: own.json ?? g.json };
 }
 
 function positiveInts(text: string | undefined, what: string): number[] | undefined {
@@ -67,6 +73,7 @@ function withCompileOptions(cmd: Command): Command {
   return cmd
     .option("--models <dir>", "model repository", DEFAULT_MODELS_DIR)
     .option("--data <dir>", "data directory holding signing.key (default: the global --data)")
+    .option("--json", "machine-readable output")
     .option("--key <file>", "signing key (default: <data>/signing.key)")
     .option("--reference <file>", "reference vectors to check precision against")
     .option("--no-reference", "skip the reference check (the card's precision is null)")
@@ -150,6 +157,7 @@ export function registerModelsCommands(program: Command): void {
     .option("--version <v>", "version folder to write", "1")
     .option("--seed <seed>", "seed of the weight generator")
     .option("--overwrite", "replace an existing version")
+    .option("--json", "machine-readable output")
     .action(
       async (
         opts: {
@@ -162,7 +170,7 @@ export function registerModelsCommands(program: Command): void {
         },
         cmd: Command,
       ) => {
-        const g = globals(cmd, {});
+        const g = globals(cmd, cmd.opts());
         const names = opts.name ?? [...BUILDABLE_MODELS];
         const progress = progressReporter(g.json === true);
         const built = [];
@@ -259,9 +267,10 @@ export function registerModelsCommands(program: Command): void {
     .option("--models <dir>", "model repository", DEFAULT_MODELS_DIR)
     .option("--python", "also re-run PyTorch live through reference/ (needs /usr/bin/python3 with torch)")
     .option("--target <x>", "pass/fail threshold (relative max delta)", "1e-5")
+    .option("--json", "machine-readable output")
     .action(
       async (opts: { size: string; models: string; python?: boolean; target: string }, cmd: Command) => {
-        const g = globals(cmd, {});
+        const g = globals(cmd, cmd.opts());
         const rows = await runConformance({
           modelsDir: opts.models,
           size: opts.size === "base" ? "base" : opts.size === "tiny" ? "tiny" : badSize(opts.size),
@@ -285,6 +294,7 @@ export function registerModelsCommands(program: Command): void {
       "--key <file>",
       "the signing key whose verifier key must verify the card (default: <data>/signing.key)",
     )
+    .option("--json", "machine-readable output")
     .action(
       async (
         name: string,
@@ -309,9 +319,10 @@ export function registerModelsCommands(program: Command): void {
     .command("list")
     .description("list the models of a repository and whether each version has a card")
     .option("--models <dir>", "model repository", DEFAULT_MODELS_DIR)
+    .option("--json", "machine-readable output")
     .action(async (opts: { models: string }, cmd: Command) => {
       const list = await listCompiledModels(opts.models);
-      if (globals(cmd, {}).json) printJson(list);
+      if (globals(cmd, cmd.opts()).json) printJson(list);
       else
         for (const m of list)
           printLine(`${m.name}/${m.version}\t${m.task}\t${m.parameters}\t${m.card ? "card" : "no card"}`);

@@ -10,7 +10,13 @@ import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ModelError } from "../errors.js";
 import { hashModelFiles } from "../integrity.js";
-import { MODEL_METADATA_SCHEMA, serializeModelMetadata, type ModelMetadata, type Task, type TensorSpec } from "../metadata.js";
+import {
+  MODEL_METADATA_SCHEMA,
+  serializeModelMetadata,
+  type ModelMetadata,
+  type Task,
+  type TensorSpec,
+} from "../metadata.js";
 import { countFloatingElements } from "../cost.js";
 import { readOnnxGraph } from "../onnx/reader.js";
 import type { TensorValueInfo } from "../onnx/graph-info.js";
@@ -41,7 +47,10 @@ function toSpecs(values: readonly TensorValueInfo[], what: string): TensorSpec[]
   if (values.length === 0) throw new CompileError("COMPILE_ADD_UNSUPPORTED", `the graph declares no ${what}`);
   return values.map((v) => {
     if (v.dims === null) {
-      throw new CompileError("COMPILE_ADD_UNSUPPORTED", `${what} ${v.name} has no declared shape (unknown rank)`);
+      throw new CompileError(
+        "COMPILE_ADD_UNSUPPORTED",
+        `${what} ${v.name} has no declared shape (unknown rank)`,
+      );
     }
     // An unnamed dynamic dimension gets a name of its own, which constrains nothing.
     return { name: v.name, dtype: v.dtype, dims: v.dims.map((d, axis) => d ?? `${v.name}_dim${axis}`) };
@@ -59,11 +68,14 @@ export async function addModel(o: AddModelOptions): Promise<{ dir: string; meta:
   const name = validateModelName(o.name);
   const version = validateModelVersion(o.version ?? "1");
   const task = (o.task ?? "custom") as Task;
-  if (!TASKS.includes(task)) throw new CompileError("COMPILE_OPTIONS_INVALID", `--task must be one of ${TASKS.join(", ")}`);
+  if (!TASKS.includes(task))
+    throw new CompileError("COMPILE_OPTIONS_INVALID", `--task must be one of ${TASKS.join(", ")}`);
   const graph = await readOnnxGraph(o.source);
   const inputs = toSpecs(graph.inputs, "input");
   const outputs = toSpecs(graph.outputs, "output");
-  const locations = [...new Set(graph.initializers.flatMap((i) => (i.data.kind === "external" ? [i.data.location] : [])))];
+  const locations = [
+    ...new Set(graph.initializers.flatMap((i) => (i.data.kind === "external" ? [i.data.location] : []))),
+  ];
   for (const loc of locations) {
     if (!PLAIN_NAME.test(loc) || RESERVED.has(loc) || loc.endsWith(".onnx")) {
       throw new CompileError(
@@ -76,7 +88,13 @@ export async function addModel(o: AddModelOptions): Promise<{ dir: string; meta:
 
   const modelDir = join(o.modelsDir, name);
   const dir = join(modelDir, version);
-  if (await stat(dir).then(() => true, () => false)) throw new ModelError("MODEL_ALREADY_EXISTS", `${dir} already exists`);
+  if (
+    await stat(dir).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new ModelError("MODEL_ALREADY_EXISTS", `${dir} already exists`);
   const staging = join(modelDir, `.add-${version}-${randomBytes(6).toString("hex")}`);
   await mkdir(staging, { recursive: true });
   try {

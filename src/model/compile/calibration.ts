@@ -100,14 +100,20 @@ function plan(meta: ModelMetadata, declared: readonly IoInfo[], sizes: readonly 
   const requested = new Map<number, number>();
   if (pre.kind === "bert-wordpiece" || pre.kind === "gpt2-bpe") {
     for (const n of sizes) {
-      feeds.set(n, synthesize(declared, (axis) => (axis === 0 ? 1 : n)));
+      feeds.set(
+        n,
+        synthesize(declared, (axis) => (axis === 0 ? 1 : n)),
+      );
       requested.set(n, n);
     }
     return { unit: "tokens", feeds, requested };
   }
   if (pre.kind === "imagenet") {
     const side = pre.crop;
-    feeds.set(side * side, synthesize(declared, (axis) => (axis === 0 ? 1 : side)));
+    feeds.set(
+      side * side,
+      synthesize(declared, (axis) => (axis === 0 ? 1 : side)),
+    );
     requested.set(side * side, side);
     return { unit: "pixels", feeds, requested };
   }
@@ -134,12 +140,18 @@ export async function calibrateBudgets(
 ): Promise<{ [key: string]: JsonValue }> {
   const sizes = options.sizes ?? defaultCalibrationSizes(meta);
   if (sizes.length === 0 || sizes.some((n) => !Number.isSafeInteger(n) || n < 1 || n > 1 << 20)) {
-    throw new CompileError("COMPILE_OPTIONS_INVALID", "calibration sizes must be integers between 1 and 2^20");
+    throw new CompileError(
+      "COMPILE_OPTIONS_INVALID",
+      "calibration sizes must be integers between 1 and 2^20",
+    );
   }
   const margin = options.margin ?? DEFAULT_MARGIN;
   const p = plan(meta, engine.info(modelId).inputs, sizes);
   if (p.feeds.size === 0) {
-    throw new CompileError("COMPILE_CALIBRATION_FAILED", `${meta.name}: no calibration input fits in ${MAX_SYNTH_ELEMENTS} elements`);
+    throw new CompileError(
+      "COMPILE_CALIBRATION_FAILED",
+      `${meta.name}: no calibration input fits in ${MAX_SYNTH_ELEMENTS} elements`,
+    );
   }
   const ns = [...p.feeds.keys()].sort((a, b) => a - b);
   let c;
@@ -154,7 +166,9 @@ export async function calibrateBudgets(
     });
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    throw new CompileError("COMPILE_CALIBRATION_FAILED", `${meta.name}: calibration runs failed: ${why}`, { cause });
+    throw new CompileError("COMPILE_CALIBRATION_FAILED", `${meta.name}: calibration runs failed: ${why}`, {
+      cause,
+    });
   }
   return {
     latency_ms: { a: c.suggestedBudgets.latencyMs.a, b: c.suggestedBudgets.latencyMs.b },

@@ -14,12 +14,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { rename, writeFile } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { JsonValue } from "../../core/canonical-json.js";
 import type { Signer } from "../../keys/signer.js";
 import { InferenceEngine } from "../../inference/index.js";
 import { buildModelCardStatement, signModelCard, writeModelCard, type ModelCardStatement } from "../card.js";
-import { closedFormFlops, countFloatingElements, graphWeightFlops } from "../cost.js";
 import { ModelError } from "../errors.js";
 import { verifyModelFiles } from "../integrity.js";
 import { buildTensorManifest } from "../manifest.js";
@@ -34,6 +33,7 @@ import { readGraphNodes } from "./graph-nodes.js";
 import { codeVersion } from "./provenance.js";
 import { runReferenceCheck, type ReferenceCheck } from "./reference-check.js";
 import { locateReference, type LocatedReference } from "./reference-source.js";
+import { costSection, graphSummary, precisionOf } from "./predicate.js";
 
 /** The error budget: logits within 0.1 % of PyTorch's. */
 export const ERROR_BUDGET = 1e-3;
@@ -81,22 +81,10 @@ export interface CompileResult {
   notes: string[];
 }
 
-function graphSummary(path: string, sha256: string, bytes: number, g: OnnxGraphInfo) {
-  return {
-    path,
-    sha256,
-    bytes,
-    ir_version: g.irVersion,
-    opsets: g.opsetImports.map((o) => ({ domain: o.domain, version: o.version })),
-    producer: { name: g.producerName, version: g.producerVersion },
-    nodes: g.nodeCount,
-    op_types: g.opTypes,
-  };
-}
-
 /** model.json's declared interface must be the graph's (names and dtypes, in order). */
 function checkInterface(meta: ModelMetadata, graph: OnnxGraphInfo): void {
-  const sig = (list: ReadonlyArray<{ name: string; dtype: string }>): string => list.map((t) => `${t.name}:${t.dtype}`).join(",");
+  const sig = (list: ReadonlyArray<{ name: string; dtype: string }>): string =>
+    list.map((t) => `${t.name}:${t.dtype}`).join(",");
   if (sig(meta.inputs) !== sig(graph.inputs) || sig(meta.outputs) !== sig(graph.outputs)) {
     throw new ModelError(
       "MODEL_METADATA_INVALID",
@@ -112,23 +100,6 @@ async function writeMetadata(dir: string, meta: ModelMetadata): Promise<void> {
   await rename(tmp, path);
 }
 
-function precisionOf(check: ReferenceCheck & { source: LocatedReference }, tolerance: number): { [key: string]: JsonValue } {
-  const v = check.source.vectors;
-  return {
-    reference: v.producer,
-    torch_version: v.torchVersion,
-    vectors: { source: check.source.kind, file: basename(check.source.path), sha256: v.fileSha256 },
-    reference_model_sha256: v.modelSha256,
-    reference_environment: (v.environment ?? null) as JsonValue,
-    inputs: v.inputs.map((i) => i.id),
-    tensors: check.comparisons.map((c) => ({ ...c })),
-    skipped: check.skipped,
-    error_budget: tolerance,
-    target: 1e-5,
-    ...check.summary,
-  };
-}
-
 /**
  * Compiles a model version and writes its signed card (and its calibrated budgets).
  * @throws {ModelError} MODEL_NOT_FOUND, MODEL_METADATA_INVALID, MODEL_FILES_MISMATCH, MODEL_ONNX_*
@@ -138,20 +109,25 @@ function precisionOf(check: ReferenceCheck & { source: LocatedReference }, toler
  */
 export async function compileModel(options: CompileOptions): Promise<CompileResult> {
   const tolerance = options.tolerance ?? ERROR_BUDGET;
-  if (!(tolerance > 0 && tolerance < 1)) throw new CompileError("COMPILE_OPTIONS_INVALID", "tolerance must be in (0, 1)");
+  if (!(tolerance > 0 && tolerance < 1))
+    throw new CompileError("COMPILE_OPTIONS_INVALID", "tolerance must be in (0, 1)");
   const progress = (stage: CompileStage, done: number, total: number, detail = ""): void =>
     options.onProgress?.({ stage, done, total, detail });
   const dir = await resolveModelDir(options.modelsDir, options.name, options.version);
   let meta = await loadModelMetadata(dir);
   const notes: string[] = [];
 
-  const digest = await verifyModelFiles(dir, meta, (done, total, file) => progress("hash", done, total, file));
+  const digest = await verifyModelFiles(dir, meta, (done, total, file) =>
+    progress("hash", done, total, file),
+  );
   const onnxFiles = meta.files.filter((f) => f.path.endsWith(".onnx"));
   const graphs = [];
   for (const f of onnxFiles) graphs.push({ path: f.path, info: await readOnnxGraph(join(dir, f.path)) });
   const main = graphs.find((g) => g.path === "model.onnx")!;
   checkInterface(meta, main.info);
-  const manifest = await buildTensorManifest(dir, graphs, (done, total, tensor) => progress("manifest", done, total, tensor));
+  const manifest = await buildTensorManifest(dir, graphs, (done, total, tensor) =>
+    progress("manifest", done, total, tensor),
+  );
   const nodes = await readGraphNodes(join(dir, "model.onnx"));
   const initializers = main.info.initializers;
 
@@ -168,7 +144,13 @@ export async function compileModel(options: CompileOptions): Promise<CompileResu
     const located = await locateReference(dir, meta, digest.weightCheckpointSha256, options.reference);
     notes.push(...located.notes);
     if (located.reference !== null) {
-      const check = await runReferenceCheck({ engine, modelId, decoderId, vectors: located.reference.vectors, tolerance });
+      const check = await runReferenceCheck({
+        engine,
+        modelId,
+        decoderId,
+        vectors: located.reference.vectors,
+        tolerance,
+      });
       reference = { ...check, source: located.reference };
       const s = check.summary;
       if (!(s.logits_max_delta_vs_torch <= tolerance) || s.argmax_flips > 0) {
@@ -193,15 +175,11 @@ export async function compileModel(options: CompileOptions): Promise<CompileResu
     const environment = { ...engine.environment } as { [key: string]: JsonValue };
 
     progress("sign", 0, 1, "signing the model card");
-    const closed = closedFormFlops(meta.architecture);
     const statement = buildModelCardStatement(meta, {
       model: { name: meta.name, version: meta.version, task: meta.task, architecture: meta.architecture },
       weight_checkpoint_sha256: digest.weightCheckpointSha256,
       weight_checkpoint_files: meta.files.map((f) => f.path),
-      graphs: graphs.map((g) => {
-        const f = meta.files.find((x) => x.path === g.path)!;
-        return graphSummary(g.path, f.sha256, f.bytes, g.info);
-      }),
+      graphs: graphs.map((g) => graphSummary(meta, g.path, g.info)),
       io: {
         inputs: meta.inputs,
         outputs: meta.outputs,
@@ -209,18 +187,7 @@ export async function compileModel(options: CompileOptions): Promise<CompileResu
       },
       manifest,
       parameters: meta.parameters,
-      cost: {
-        parameters: meta.parameters,
-        initializers: initializers.length,
-        initializer_elements: initializers.reduce((n, i) => n + i.elements, 0),
-        floating_point_elements: countFloatingElements(initializers),
-        weight_bytes: meta.files.filter((f) => !f.path.endsWith(".onnx")).reduce((n, f) => n + f.bytes, 0),
-        flops: (closed ?? null) as JsonValue,
-        graph_flops: { ...graphWeightFlops(nodes, initializers) } as unknown as JsonValue,
-        measured: (budgets && typeof budgets.calibration === "object" && budgets.calibration !== null && !Array.isArray(budgets.calibration)
-          ? (budgets.calibration as { [key: string]: JsonValue }).fit ?? null
-          : null) as JsonValue,
-      },
+      cost: costSection(meta, initializers, nodes),
       precision: reference === null ? null : precisionOf(reference, tolerance),
       budgets,
       environment,

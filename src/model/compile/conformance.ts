@@ -90,7 +90,14 @@ async function checkOne(
   name: string,
   target: number,
 ): Promise<ConformanceRow> {
-  const row: ConformanceRow = { model: name, version: null, status: "missing", committed: null, live: null, detail: "" };
+  const row: ConformanceRow = {
+    model: name,
+    version: null,
+    status: "missing",
+    committed: null,
+    live: null,
+    detail: "",
+  };
   let dir: string;
   try {
     dir = await resolveModelDir(o.modelsDir, name);
@@ -120,7 +127,13 @@ async function checkOne(
     const hasDecoder = meta.decoder_with_past !== undefined;
     if (hasDecoder) await engine.load(decoderId, join(dir, meta.decoder_with_past!.path));
     const check = (vectors: ReferenceVectors): Promise<ReferenceCheck> =>
-      runReferenceCheck({ engine, modelId: id, decoderId: hasDecoder ? decoderId : null, vectors, tolerance: target });
+      runReferenceCheck({
+        engine,
+        modelId: id,
+        decoderId: hasDecoder ? decoderId : null,
+        vectors,
+        tolerance: target,
+      });
     row.committed = judge(await check(committed), target);
     if (o.python === true) {
       const tmp = await mkdtemp(join(tmpdir(), "zeq-np-live-"));
@@ -152,7 +165,15 @@ function pct(x: number): string {
 
 /** The table `models conformance` prints: one row per model (and per live re-run). */
 export function formatConformanceTable(rows: readonly ConformanceRow[], target = CONFORMANCE_TARGET): string {
-  const head = ["model", "reference", "max rel. delta", "error %", "argmax", "top-5", `≤ ${target}`];
+  const head = [
+    "model",
+    "reference",
+    "max rel. delta",
+    "error %",
+    "argmax",
+    "top-5",
+    `≤ ${target.toExponential()}`,
+  ];
   const body: string[][] = [];
   for (const r of rows) {
     const results: Array<[string, ConformanceResult | null]> = [["committed torch", r.committed]];

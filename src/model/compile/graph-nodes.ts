@@ -33,7 +33,10 @@ const DEFAULT_MAX_NODE_BYTES = 256 * 1024 * 1024;
  * @throws {ModelError} MODEL_NOT_FOUND, MODEL_ONNX_MALFORMED, MODEL_ONNX_UNSUPPORTED (nodes
  *   above `maxNodeBytes`)
  */
-export async function readGraphNodes(path: string, maxNodeBytes = DEFAULT_MAX_NODE_BYTES): Promise<GraphNode[]> {
+export async function readGraphNodes(
+  path: string,
+  maxNodeBytes = DEFAULT_MAX_NODE_BYTES,
+): Promise<GraphNode[]> {
   const source = await FileSource.open(path);
   try {
     const nodes: GraphNode[] = [];

@@ -33,7 +33,13 @@ export {
   type RefTensor,
 } from "./reference-vectors.js";
 export { runReferenceCheck, type ReferenceCheck } from "./reference-check.js";
-export { compareTensor, summarizePrecision, top5Of, type PrecisionSummary, type TensorComparison } from "./precision.js";
+export {
+  compareTensor,
+  summarizePrecision,
+  top5Of,
+  type PrecisionSummary,
+  type TensorComparison,
+} from "./precision.js";
 export { readGraphNodes, type GraphNode } from "./graph-nodes.js";
 export { makeLiveVectors, pythonHasTorch, SYSTEM_PYTHON } from "./python-reference.js";
 export { seededImage, type ImageGenerator } from "./seeded-image.js";

@@ -55,9 +55,15 @@ function maxAbsOf(data: Float32Array): number {
  * @param tolerance the near-tie threshold for argmax flips (relative to max|r|)
  * @throws {RangeError} when the element counts differ (callers check dims first)
  */
-export function compareTensor(input: string, ours: Float32Array, ref: RefTensor, tolerance: number): TensorComparison {
+export function compareTensor(
+  input: string,
+  ours: Float32Array,
+  ref: RefTensor,
+  tolerance: number,
+): TensorComparison {
   const count = ref.dims.reduce((a, b) => a * b, 1);
-  if (ours.length !== count) throw new RangeError(`output ${ref.name}: ${ours.length} elements, reference ${count}`);
+  if (ours.length !== count)
+    throw new RangeError(`output ${ref.name}: ${ours.length} elements, reference ${count}`);
   const last = Math.max(1, ref.dims[ref.dims.length - 1] ?? 1);
   const rows = count / last;
   const r = ref.data instanceof Float32Array ? ref.data : null;
@@ -70,13 +76,16 @@ export function compareTensor(input: string, ours: Float32Array, ref: RefTensor,
   let compared = 0;
   const note = (a: number, b: number): void => {
     const d = Math.abs(a - b);
-    if (!Number.isFinite(d)) nonFinite = true; // NaN or ∞ in our output never passes
+    if (!Number.isFinite(d))
+      nonFinite = true; // NaN or ∞ in our output never passes
     else if (d > worst) worst = d;
     compared++;
   };
   if (r !== null) for (let i = 0; i < count; i++) note(ours[i]!, r[i]!);
   else if (ref.top5 !== null) {
-    ref.top5.indices.forEach((idx, row) => idx.forEach((j, k) => note(ours[row * last + j]!, ref.top5!.values[row]![k]!)));
+    ref.top5.indices.forEach((idx, row) =>
+      idx.forEach((j, k) => note(ours[row * last + j]!, ref.top5!.values[row]![k]!)),
+    );
   }
   const delta = nonFinite ? Infinity : scale > 0 ? worst / scale : worst === 0 ? 0 : Infinity;
 
@@ -85,7 +94,8 @@ export function compareTensor(input: string, ours: Float32Array, ref: RefTensor,
   let top5Agree = 0;
   for (let row = 0; row < rows; row++) {
     const mine = top5Of(ours.subarray(row * last, (row + 1) * last));
-    const theirs = r !== null ? top5Of(r.subarray(row * last, (row + 1) * last)) : (ref.top5?.indices[row] ?? []);
+    const theirs =
+      r !== null ? top5Of(r.subarray(row * last, (row + 1) * last)) : (ref.top5?.indices[row] ?? []);
     if (theirs.length === 0) continue;
     if (mine[0] === theirs[0]) argmaxAgree++;
     else if (!nearTie(row, mine[0]!, theirs[0]!)) flips++;

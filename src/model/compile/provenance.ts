@@ -32,7 +32,9 @@ export function packageRoot(): string | null {
 function packageVersion(root: string | null): string {
   if (root === null) return "unknown";
   try {
-    return String((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string }).version);
+    return String(
+      (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string }).version,
+    );
   } catch {
     return "unknown";
   }

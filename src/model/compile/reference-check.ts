@@ -6,7 +6,12 @@
  */
 import type { Feeds, InferenceEngine, IoInfo, TensorValue } from "../../inference/index.js";
 import { CompileError } from "./errors.js";
-import { compareTensor, summarizePrecision, type PrecisionSummary, type TensorComparison } from "./precision.js";
+import {
+  compareTensor,
+  summarizePrecision,
+  type PrecisionSummary,
+  type TensorComparison,
+} from "./precision.js";
 import type { RefInput, ReferenceVectors } from "./reference-vectors.js";
 
 export interface ReferenceCheckOptions {
@@ -62,7 +67,10 @@ async function runPastStep(o: ReferenceCheckOptions, input: RefInput): Promise<R
     if (!d.name.startsWith("past_key_values.")) continue;
     const dims = d.dims.map((x, axis) => (typeof x === "number" ? x : axis === 0 ? 1 : 0));
     if (dims.length !== 4 || dims[1] === 0 || dims[3] === 0) {
-      throw new CompileError("COMPILE_REFERENCE_INVALID", `decoder input ${d.name} has no fixed heads and head size`);
+      throw new CompileError(
+        "COMPILE_REFERENCE_INVALID",
+        `decoder input ${d.name} has no fixed heads and head size`,
+      );
     }
     first[d.name] = { dtype: "float32", dims, data: new Float32Array(0) };
   }

@@ -33,7 +33,10 @@ export async function locateReference(
   if (explicit === null) return { reference: null, notes: ["reference check not requested"] };
   const own = meta.reference?.path;
   if (explicit === undefined && own !== undefined && (typeof own !== "string" || !PLAIN_NAME.test(own))) {
-    throw new CompileError("COMPILE_REFERENCE_INVALID", "model.json reference.path must be a file name in the version folder");
+    throw new CompileError(
+      "COMPILE_REFERENCE_INVALID",
+      "model.json reference.path must be a file name in the version folder",
+    );
   }
   const chosen: { kind: LocatedReference["kind"]; path: string } | null =
     explicit !== undefined

@@ -40,7 +40,11 @@ export interface RefInput {
 export interface ReferenceVectors {
   producer: string;
   torchVersion: string | null;
-  model: { name: string | null; family: string | null; files: Array<{ path: string; sha256: string }> | null };
+  model: {
+    name: string | null;
+    family: string | null;
+    files: Array<{ path: string; sha256: string }> | null;
+  };
   modelSha256: string | null;
   /** The reference's environment object as written (CPU, BLAS, threads), or null. */
   environment: Record<string, unknown> | null;
@@ -110,7 +114,8 @@ function toTensor(value: unknown, where: string): RefTensor {
     if (typeof t.data_b64 !== "string") bad(`${where}.data_b64`, "must be a string");
     const bytes = Buffer.from(t.data_b64, "base64");
     if (bytes.toString("base64") !== t.data_b64) bad(`${where}.data_b64`, "is not canonical padded base64");
-    if (bytes.length !== count * 4) bad(`${where}.data_b64`, `holds ${bytes.length} bytes, dims need ${count * 4}`);
+    if (bytes.length !== count * 4)
+      bad(`${where}.data_b64`, `holds ${bytes.length} bytes, dims need ${count * 4}`);
     const f = new Float32Array(count);
     new Uint8Array(f.buffer).set(bytes);
     if (!f.every(Number.isFinite)) bad(`${where}.data_b64`, "holds NaN or infinity");
@@ -169,7 +174,8 @@ function toInput(value: unknown, where: string): RefInput {
     if (target !== undefined) {
       target.data = seededImage(gen);
       const bytes = new Uint8Array(target.data.buffer);
-      if (target.data.length !== target.dims.reduce((a, b) => a * b, 1)) bad(where, "generator size does not match dims");
+      if (target.data.length !== target.dims.reduce((a, b) => a * b, 1))
+        bad(where, "generator size does not match dims");
       if (target.sha256 !== null && sha256Hex(bytes) !== target.sha256) {
         bad(where, "the image regenerated from its seed does not hash to the stated sha256");
       }
@@ -200,7 +206,10 @@ export function parseReferenceVectors(textContent: string, fileSha256 = ""): Ref
       ? null
       : arr(model.files, "model.files", 64).map((f, i) => {
           const file = obj(f, `model.files[${i}]`);
-          return { path: text(file.path, `model.files[${i}].path`), sha256: hex64(file.sha256, `model.files[${i}].sha256`) };
+          return {
+            path: text(file.path, `model.files[${i}].path`),
+            sha256: hex64(file.sha256, `model.files[${i}].sha256`),
+          };
         });
   const inputs = arr(doc.inputs, "inputs", 64).map((e, i) => toInput(e, `inputs[${i}]`));
   const ids = new Set(inputs.map((i) => i.id));
@@ -211,7 +220,9 @@ export function parseReferenceVectors(textContent: string, fileSha256 = ""): Ref
     const out = obj(o, `outputs[${i}]`);
     const input = text(out.input, `outputs[${i}].input`);
     if (!ids.has(input) || outputs.has(input)) bad(`outputs[${i}].input`, "must name each input once");
-    const tensors = arr(out.tensors, `outputs[${i}].tensors`, 256).map((t, j) => toTensor(t, `outputs[${i}].tensors[${j}]`));
+    const tensors = arr(out.tensors, `outputs[${i}].tensors`, 256).map((t, j) =>
+      toTensor(t, `outputs[${i}].tensors[${j}]`),
+    );
     if (tensors.some((t) => t.dtype !== "float32")) bad(`outputs[${i}]`, "tensors must be float32");
     outputs.set(input, tensors);
   });

@@ -75,7 +75,15 @@ export async function verifyCompiledModel(o: {
   }
   if (text === null) {
     lines.push(`${model}: no model card (not compiled)`);
-    return { ok: checkpoint !== null, model, files_ok: checkpoint !== null, card_ok: null, signer: null, tensors: null, lines };
+    return {
+      ok: checkpoint !== null,
+      model,
+      files_ok: checkpoint !== null,
+      card_ok: null,
+      signer: null,
+      tensors: null,
+      lines,
+    };
   }
   if (checkpoint !== null) {
     try {
@@ -129,7 +137,14 @@ export async function listCompiledModels(modelsDir: string): Promise<ListedModel
         const meta = await loadModelMetadata(dir);
         out.push({ name, version, task: meta.task, parameters: meta.parameters, card, error: null });
       } catch (err) {
-        out.push({ name, version, task: "?", parameters: null, card, error: isZeqError(err) ? err.code : String(err) });
+        out.push({
+          name,
+          version,
+          task: "?",
+          parameters: null,
+          card,
+          error: isZeqError(err) ? err.code : String(err),
+        });
       }
     }
   }

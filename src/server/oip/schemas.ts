@@ -33,7 +33,7 @@ export const OipModelMetadata = Type.Object({
 
 export const OipInferRequest = Type.Object(
   {
-    id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" })),
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: "^[^\\u0000-\\u001f\\u007f]+$" })),
     parameters: Type.Optional(OipParameters),
     inputs: Type.Array(
       Type.Object(

@@ -30,7 +30,9 @@ export const PlaygroundBody = Type.Object(
       },
       { additionalProperties: false },
     ),
-    request_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" })),
+    request_id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, pattern: "^[^\\u0000-\\u001f\\u007f]+$" }),
+    ),
   },
   { additionalProperties: false },
 );

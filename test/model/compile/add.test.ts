@@ -7,7 +7,15 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeModel, type ModelSpec } from "../../../src/model/onnx/index.js";
@@ -34,7 +42,9 @@ function dense(location: string): ModelSpec {
     inputs: [{ name: "x", dtype: "float32", dims: ["N", 4] }],
     outputs: [{ name: "y", dtype: "float32", dims: ["N", 3] }],
     nodes: [{ name: "mm", opType: "MatMul", inputs: ["x", "W"], outputs: ["y"] }],
-    initializers: [{ name: "W", dtype: "float32", dims: [4, 3], data: { external: { location, offset: 0, length: 48 } } }],
+    initializers: [
+      { name: "W", dtype: "float32", dims: [4, 3], data: { external: { location, offset: 0, length: 48 } } },
+    ],
   };
 }
 
@@ -49,15 +59,25 @@ function code(expected: string) {
 test("malformed ONNX files are refused with a coded error and nothing is written", async () => {
   const models = join(work, "models-malformed");
   const random = join(work, "random.onnx");
-  writeFileSync(random, Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24));
+  writeFileSync(
+    random,
+    Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24),
+  );
   const truncated = join(work, "truncated.onnx");
   writeFileSync(truncated, readFileSync(FIXTURE_ONNX).subarray(0, 1000));
   const empty = join(work, "empty.onnx");
   writeFileSync(empty, new Uint8Array(0));
   for (const source of [random, truncated, empty]) {
-    await assert.rejects(addModel({ source, modelsDir: models, name: "broken" }), code("MODEL_ONNX_MALFORMED"), source);
+    await assert.rejects(
+      addModel({ source, modelsDir: models, name: "broken" }),
+      code("MODEL_ONNX_MALFORMED"),
+      source,
+    );
   }
-  await assert.rejects(addModel({ source: join(work, "absent.onnx"), modelsDir: models, name: "broken" }), code("MODEL_NOT_FOUND"));
+  await assert.rejects(
+    addModel({ source: join(work, "absent.onnx"), modelsDir: models, name: "broken" }),
+    code("MODEL_NOT_FOUND"),
+  );
   assert.deepEqual(repoEntries(models), []);
 });
 
@@ -82,22 +102,45 @@ test("external data outside the model's folder is refused", async () => {
 
 test("bad names, tasks and existing versions are refused", async () => {
   const models = join(work, "models-names");
-  await assert.rejects(addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "../up" }), code("MODEL_NAME_INVALID"));
-  await assert.rejects(addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "ok", version: "01" }), code("MODEL_VERSION_INVALID"));
-  await assert.rejects(addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "ok", task: "poetry" }), code("COMPILE_OPTIONS_INVALID"));
+  await assert.rejects(
+    addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "../up" }),
+    code("MODEL_NAME_INVALID"),
+  );
+  await assert.rejects(
+    addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "ok", version: "01" }),
+    code("MODEL_VERSION_INVALID"),
+  );
+  await assert.rejects(
+    addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "ok", task: "poetry" }),
+    code("COMPILE_OPTIONS_INVALID"),
+  );
   await addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "resnet-copy" });
-  await assert.rejects(addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "resnet-copy" }), code("MODEL_ALREADY_EXISTS"));
+  await assert.rejects(
+    addModel({ source: FIXTURE_ONNX, modelsDir: models, name: "resnet-copy" }),
+    code("MODEL_ALREADY_EXISTS"),
+  );
   assert.deepEqual(readdirSync(join(models, "resnet-copy")), ["1"], "no staging folder left behind");
 });
 
 test("a model with external weights and dynamic shapes is added and compiled without reference vectors", async () => {
   const src = join(work, "dense-src");
   mkdirSync(src);
-  writeFileSync(join(src, "dense.onnx.data"), new Uint8Array(new Float32Array(12).map((_, i) => i / 8).buffer));
+  writeFileSync(
+    join(src, "dense.onnx.data"),
+    new Uint8Array(new Float32Array(12).map((_, i) => i / 8).buffer),
+  );
   writeFileSync(join(src, "dense.onnx"), encodeModel(dense("dense.onnx.data")));
   const models = join(work, "models-dense");
-  const { dir, meta } = await addModel({ source: join(src, "dense.onnx"), modelsDir: models, name: "dense", task: "custom" });
-  assert.deepEqual(meta.files.map((f) => f.path), ["model.onnx", "dense.onnx.data"]);
+  const { dir, meta } = await addModel({
+    source: join(src, "dense.onnx"),
+    modelsDir: models,
+    name: "dense",
+    task: "custom",
+  });
+  assert.deepEqual(
+    meta.files.map((f) => f.path),
+    ["model.onnx", "dense.onnx.data"],
+  );
   assert.equal(meta.parameters, 12);
   assert.deepEqual(meta.inputs, [{ name: "x", dtype: "float32", dims: ["N", 4] }]);
   const engine = await InferenceEngine.start({ workers: 1 });
@@ -113,7 +156,8 @@ test("a model with external weights and dynamic shapes is added and compiled wit
     assert.ok(r.notes.some((n) => n.includes("no reference vectors")));
     const graphFlops = r.statement.predicate.cost.graph_flops as { per_row_matmul_gemm: number };
     assert.equal(graphFlops.per_row_matmul_gemm, 2 * 12);
-    const cal = (r.meta.budgets as { calibration: { sizes: number[]; symbolic_dim_values: number[] } }).calibration;
+    const cal = (r.meta.budgets as { calibration: { sizes: number[]; symbolic_dim_values: number[] } })
+      .calibration;
     assert.deepEqual(cal.symbolic_dim_values, [1, 16, 256]);
     assert.deepEqual(cal.sizes, [4, 64, 1024], "n = elements of the largest input");
     assert.ok(existsSync(join(dir, "model-card.dsse.json")));

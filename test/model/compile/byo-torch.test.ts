@@ -119,7 +119,11 @@ for (const variant of ["inline", "external"] as const) {
       ],
     );
     assert.deepEqual(meta.preprocessing, { kind: "tensors" });
-    assert.equal(meta.parameters, 100 * 8 + 12 * 16 + 16 + 16 * 5 + 5, "every floating-point weight counted once");
+    assert.equal(
+      meta.parameters,
+      100 * 8 + 12 * 16 + 16 + 16 * 5 + 5,
+      "every floating-point weight counted once",
+    );
     assert.deepEqual(
       meta.files.map((f) => f.path),
       variant === "inline" ? ["model.onnx"] : ["model.onnx", "external.onnx.data"],
@@ -135,9 +139,15 @@ for (const variant of ["inline", "external"] as const) {
     const precision = result.statement.predicate.precision!;
     assert.ok(precision !== null, "the reference kept with the model was used");
     assert.equal((precision.vectors as { source: string }).source, "model");
-    assert.ok(Number(precision.logits_max_delta_vs_torch) <= 1e-5, `delta ${String(precision.logits_max_delta_vs_torch)}`);
+    assert.ok(
+      Number(precision.logits_max_delta_vs_torch) <= 1e-5,
+      `delta ${String(precision.logits_max_delta_vs_torch)}`,
+    );
     assert.equal(precision.argmax_agree, 1);
-    const budgets = (await loadModelMetadata(dir)).budgets as { latency_ms: { a: number }; input_size: string };
+    const budgets = (await loadModelMetadata(dir)).budgets as {
+      latency_ms: { a: number };
+      input_size: string;
+    };
     assert.ok(budgets.latency_ms.a > 0);
     assert.equal(budgets.input_size, "elements");
 
@@ -159,6 +169,9 @@ for (const variant of ["inline", "external"] as const) {
     for (let i = 0; i < expected.length; i++) {
       assert.ok(Math.abs((logits.data as Float32Array)[i]! - expected[i]!) <= 1e-5, `logit ${i}`);
     }
-    assert.equal(JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).reference.path, "reference-vectors.json");
+    assert.equal(
+      JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).reference.path,
+      "reference-vectors.json",
+    );
   });
 }

@@ -71,7 +71,10 @@ test("the card is a DSSE envelope of an in-toto Statement v1 over the model's fi
     meta.files.map((f) => ({ name: f.path, digest: { sha256: f.sha256 } })),
   );
   const p = statement.predicate;
-  const digest = await hashModelFiles(dir, meta.files.map((f) => f.path));
+  const digest = await hashModelFiles(
+    dir,
+    meta.files.map((f) => f.path),
+  );
   assert.equal(p.weight_checkpoint_sha256, digest.weightCheckpointSha256);
   assert.equal(p.manifest.tensors.length, 87, "every initializer of resnet50-tiny");
   assert.equal(p.graphs[0].path, "model.onnx");
@@ -107,16 +110,30 @@ test("the executor's card reader accepts the card and reads its precision", asyn
   const digest = await verifyModelFiles(dir, meta);
   const card = await readModelCard(dir, meta, digest.weightCheckpointSha256);
   assert.ok(card !== null && card.summary !== null);
-  assert.equal(card.summary.logitsMaxDeltaVsTorch, result.statement.predicate.precision!.logits_max_delta_vs_torch);
-  const opened = openModelCard(readFileSync(join(dir, MODEL_CARD_FILE), "utf8"), new VerifierSet([signer.verifier]), meta, digest.weightCheckpointSha256);
+  assert.equal(
+    card.summary.logitsMaxDeltaVsTorch,
+    result.statement.predicate.precision!.logits_max_delta_vs_torch,
+  );
+  const opened = openModelCard(
+    readFileSync(join(dir, MODEL_CARD_FILE), "utf8"),
+    new VerifierSet([signer.verifier]),
+    meta,
+    digest.weightCheckpointSha256,
+  );
   assert.equal(opened.keyid, signer.keyId);
 });
 
 test("a card for other files is refused by the executor's reader and by openModelCard", async () => {
   const meta = await loadModelMetadata(dir);
   // As if the weights were rebuilt and model.json updated, but the old card left behind.
-  const changed = { ...meta, files: meta.files.map((f) => (f.path === "model.onnx.data" ? { ...f, sha256: "0".repeat(64) } : f)) };
-  await assert.rejects(readModelCard(dir, changed, "0".repeat(64)), (e: unknown) => e instanceof ModelError && e.code === "MODEL_METADATA_INVALID");
+  const changed = {
+    ...meta,
+    files: meta.files.map((f) => (f.path === "model.onnx.data" ? { ...f, sha256: "0".repeat(64) } : f)),
+  };
+  await assert.rejects(
+    readModelCard(dir, changed, "0".repeat(64)),
+    (e: unknown) => e instanceof ModelError && e.code === "MODEL_METADATA_INVALID",
+  );
   const text = readFileSync(join(dir, MODEL_CARD_FILE), "utf8");
   assert.throws(() => openModelCard(text, new VerifierSet([signer.verifier]), changed), isCardInvalid);
 });
@@ -131,7 +148,10 @@ test("a changed payload, a foreign key or another payload type does not verify",
   statement.predicate.precision.logits_max_delta_vs_torch = 0;
   const forged = { ...envelope, payload: toBase64(utf8(canonicalize(statement))) };
   assert.throws(() => openModelCard(JSON.stringify(forged), trusted, meta), isCardInvalid);
-  assert.throws(() => openModelCard(JSON.stringify({ ...envelope, payloadType: "text/plain" }), trusted, meta), isCardInvalid);
+  assert.throws(
+    () => openModelCard(JSON.stringify({ ...envelope, payloadType: "text/plain" }), trusted, meta),
+    isCardInvalid,
+  );
   assert.throws(() => openModelCard("{", trusted, meta), isCardInvalid);
 });
 

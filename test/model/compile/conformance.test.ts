@@ -20,7 +20,10 @@ test("the tiny fixtures conform to the committed PyTorch vectors within 1e-5", a
   );
   for (const r of rows) {
     assert.equal(r.status, "pass", `${r.model}: ${r.detail}`);
-    assert.ok(r.committed !== null && r.committed.delta <= 1e-5 && r.committed.delta > 0, `${r.model} delta ${r.committed?.delta}`);
+    assert.ok(
+      r.committed !== null && r.committed.delta <= 1e-5 && r.committed.delta > 0,
+      `${r.model} delta ${r.committed?.delta}`,
+    );
     assert.equal(r.committed.argmax_agree, 1);
     assert.equal(r.committed.top5_agree, 1);
   }
@@ -35,7 +38,10 @@ test("an empty repository reports every model missing", async () => {
   const empty = mkdtempSync(join(tmpdir(), "zeq-np-conformance-"));
   try {
     const rows = await runConformance({ modelsDir: empty, size: "base" });
-    assert.deepEqual(rows.map((r) => r.status), ["missing", "missing", "missing"]);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ["missing", "missing", "missing"],
+    );
     assert.match(rows[0]!.detail, /models build --size base/);
   } finally {
     rmSync(empty, { recursive: true, force: true });

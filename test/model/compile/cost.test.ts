@@ -5,8 +5,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closedFormFlops, countFloatingElements, flopsAt, graphWeightFlops } from "../../../src/model/cost.js";
+import { ModelError } from "../../../src/model/errors.js";
+import {
+  closedFormFlops,
+  countFloatingElements,
+  flopsAt,
+  graphWeightFlops,
+} from "../../../src/model/cost.js";
 import { readGraphNodes } from "../../../src/model/compile/graph-nodes.js";
 import { readOnnxGraph } from "../../../src/model/onnx/index.js";
 import { loadModelMetadata } from "../../../src/model/repository.js";
@@ -31,14 +39,19 @@ for (const name of ["bert-base-uncased-tiny", "gpt2-tiny"]) {
     // The attention products are activation × activation: 2 per layer, not counted from weights.
     const layers = closed.coefficients.L!;
     assert.equal(flops.not_counted, 2 * layers);
-    assert.equal(closed.coefficients.quadratic, 4 * layers * (closed.coefficients.h ?? closed.coefficients.d)!);
+    assert.equal(
+      closed.coefficients.quadratic,
+      4 * layers * (closed.coefficients.h ?? closed.coefficients.d)!,
+    );
     assert.equal(flopsAt(closed, 8), closed.at[0]!.flops);
   });
 }
 
 test("resnet50-tiny: every convolution and the classifier are counted from the graph", async () => {
   const { graph, flops } = await load("resnet50-tiny");
-  const convWeights = graph.initializers.filter((i) => i.dims.length === 4).reduce((n, i) => n + i.elements, 0);
+  const convWeights = graph.initializers
+    .filter((i) => i.dims.length === 4)
+    .reduce((n, i) => n + i.elements, 0);
   assert.equal(flops.per_output_position_conv, 2 * convWeights);
   assert.equal(flops.counted.Conv, 17);
   assert.equal(flops.per_row_matmul_gemm, 2 * 256 * 1000);
@@ -53,14 +66,32 @@ test("ResNet-50 at 224×224 costs torchvision's published 4.09 GMACs", () => {
 });
 
 test("GPT-2 and BERT base: the closed forms at a glance (2·parameters per token, plus attention)", () => {
-  const gpt2 = closedFormFlops({ name: "gpt2", size: "base", seed: null, generator: null, config: architectureOf("gpt2", "base").config })!;
+  const gpt2 = closedFormFlops({
+    name: "gpt2",
+    size: "base",
+    seed: null,
+    generator: null,
+    config: architectureOf("gpt2", "base").config,
+  })!;
   // 24·12·768² + 2·768·50257 = 247,064,064: twice the 85M block weights plus the tied head.
   assert.equal(gpt2.coefficients.linear, 247_064_064);
   assert.ok(gpt2.decoder_with_past !== undefined);
-  const bert = closedFormFlops({ name: "bert-base-uncased", size: "base", seed: null, generator: null, config: architectureOf("bert-base-uncased", "base").config })!;
+  const bert = closedFormFlops({
+    name: "bert-base-uncased",
+    size: "base",
+    seed: null,
+    generator: null,
+    config: architectureOf("bert-base-uncased", "base").config,
+  })!;
   assert.equal(bert.coefficients.quadratic, 4 * 12 * 768);
-  assert.equal(closedFormFlops({ name: "custom", size: "custom", seed: null, generator: null, config: {} }), null);
-  assert.equal(closedFormFlops({ name: "gpt2", size: "custom", seed: null, generator: null, config: { n_layer: -1 } }), null);
+  assert.equal(
+    closedFormFlops({ name: "custom", size: "custom", seed: null, generator: null, config: {} }),
+    null,
+  );
+  assert.equal(
+    closedFormFlops({ name: "gpt2", size: "custom", seed: null, generator: null, config: { n_layer: -1 } }),
+    null,
+  );
 });
 
 test("floating-point elements count every float initializer", async () => {
@@ -69,18 +100,21 @@ test("floating-point elements count every float initializer", async () => {
 });
 
 test("the node reader refuses a node that does not decode, with a coded error", async () => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { ModelError } = await import("../../../src/model/errors.js");
   const dir = mkdtempSync(join(tmpdir(), "zeq-np-nodes-"));
   try {
     // ModelProto.graph (field 7) holding GraphProto.node (field 1) whose bytes are a bad tag.
     const node = [0x0a, 0x03, 0xff, 0xff, 0xff];
     const file = join(dir, "bad.onnx");
     writeFileSync(file, Uint8Array.from([0x3a, node.length, ...node]));
-    await assert.rejects(readGraphNodes(file), (e: unknown) => e instanceof ModelError && e.code === "MODEL_ONNX_MALFORMED");
+    await assert.rejects(
+      readGraphNodes(file),
+      (e: unknown) => e instanceof ModelError && e.code === "MODEL_ONNX_MALFORMED",
+    );
     writeFileSync(file, Uint8Array.from([0x3a, 0x40, 0x01]));
-    await assert.rejects(readGraphNodes(file), (e: unknown) => e instanceof ModelError && e.code === "MODEL_ONNX_MALFORMED");
+    await assert.rejects(
+      readGraphNodes(file),
+      (e: unknown) => e instanceof ModelError && e.code === "MODEL_ONNX_MALFORMED",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -48,7 +48,11 @@ test("each digest is the canonical tensor digest of the initializer's elements",
   for (const name of ["conv1.weight", "fc.bias", "layer4.0.bn3.running_var"]) {
     const init = graph.initializers.find((i) => i.name === name)!;
     const bytes = await readTensorBytes(join(dir, "model.onnx"), init);
-    const expected = tensorDigest("float32", init.dims, new Float32Array(bytes.buffer, bytes.byteOffset, init.elements));
+    const expected = tensorDigest(
+      "float32",
+      init.dims,
+      new Float32Array(bytes.buffer, bytes.byteOffset, init.elements),
+    );
     const entry = manifest.tensors.find((t) => t.name === name)!;
     assert.equal(entry.sha256, expected, name);
     assert.deepEqual(entry.shape, init.dims);
@@ -61,7 +65,8 @@ test("GPT-2's decoder shares model.onnx's weights: each tensor listed once, used
   const manifest = await manifestOf(dir, ["decoder_with_past.onnx", "model.onnx"]);
   const graph = await readOnnxGraph(join(dir, "model.onnx"));
   assert.equal(manifest.tensors.length, graph.initializers.length);
-  for (const t of manifest.tensors) assert.deepEqual(t.graphs, ["decoder_with_past.onnx", "model.onnx"], t.name);
+  for (const t of manifest.tensors)
+    assert.deepEqual(t.graphs, ["decoder_with_past.onnx", "model.onnx"], t.name);
 });
 
 test("a one-byte change in the weight file is refused and the changed tensor is named", async () => {
@@ -73,7 +78,10 @@ test("a one-byte change in the weight file is refused and the changed tensor is 
     const target = graph.initializers.find((i) => i.name === "layer2.0.conv2.weight")!;
     assert.equal(target.data.kind, "external");
     flipByte(join(dir, "model.onnx.data"), (target.data as { offset: number }).offset + 17);
-    await assert.rejects(verifyModelFiles(dir, meta), (e: unknown) => e instanceof ModelError && e.code === "MODEL_FILES_MISMATCH");
+    await assert.rejects(
+      verifyModelFiles(dir, meta),
+      (e: unknown) => e instanceof ModelError && e.code === "MODEL_FILES_MISMATCH",
+    );
     const diff = diffManifests(before, await manifestOf(dir));
     assert.deepEqual(diff, { changed: ["layer2.0.conv2.weight"], missing: [], added: [] });
   } finally {
@@ -87,14 +95,19 @@ test("property: a flipped byte anywhere in the data file names exactly the tenso
     const meta = await loadModelMetadata(dir);
     const dataFile = meta.files.find((f) => f.path === "model.onnx.data")!;
     const graph = await readOnnxGraph(join(dir, "model.onnx"));
-    const ranges = graph.initializers.map((i: InitializerInfo) => ({ name: i.name, ...(i.data as { offset: number; length: number }) }));
+    const ranges = graph.initializers.map((i: InitializerInfo) => ({
+      name: i.name,
+      ...(i.data as { offset: number; length: number }),
+    }));
     const pristine = await manifestOf(dir);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: dataFile.bytes - 1 }), async (offset) => {
         flipByte(join(dir, "model.onnx.data"), offset);
         try {
           const diff = diffManifests(pristine, await manifestOf(dir));
-          const holder = ranges.filter((r) => offset >= r.offset && offset < r.offset + r.length).map((r) => r.name);
+          const holder = ranges
+            .filter((r) => offset >= r.offset && offset < r.offset + r.length)
+            .map((r) => r.name);
           assert.deepEqual(diff.changed, holder, `offset ${offset}`);
         } finally {
           flipByte(join(dir, "model.onnx.data"), offset);
@@ -108,8 +121,18 @@ test("property: a flipped byte anywhere in the data file names exactly the tenso
 });
 
 test("diffManifests reports missing and added tensors by name", () => {
-  const t = (name: string, sha: string) => ({ name, dtype: "float32", shape: [2], bytes: 8, sha256: sha, graphs: ["model.onnx"] });
-  const a = { tensor_digest: "zeq-np/canonical-tensor-digest/v1" as const, tensors: [t("a", "1".repeat(64)), t("b", "2".repeat(64))] };
+  const t = (name: string, sha: string) => ({
+    name,
+    dtype: "float32",
+    shape: [2],
+    bytes: 8,
+    sha256: sha,
+    graphs: ["model.onnx"],
+  });
+  const a = {
+    tensor_digest: "zeq-np/canonical-tensor-digest/v1" as const,
+    tensors: [t("a", "1".repeat(64)), t("b", "2".repeat(64))],
+  };
   const b = { tensor_digest: a.tensor_digest, tensors: [t("a", "1".repeat(64)), t("c", "3".repeat(64))] };
   assert.deepEqual(diffManifests(a, b), { changed: [], missing: ["b"], added: ["c"] });
   assert.deepEqual(diffManifests(a, a), { changed: [], missing: [], added: [] });

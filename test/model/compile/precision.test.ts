@@ -9,7 +9,16 @@ import { compareTensor, summarizePrecision, top5Of } from "../../../src/model/co
 import type { RefTensor } from "../../../src/model/compile/reference-vectors.js";
 
 function ref(data: number[], dims: number[], extra: Partial<RefTensor> = {}): RefTensor {
-  return { name: "logits", dtype: "float32", dims, sha256: null, data: Float32Array.from(data), maxAbs: null, top5: null, ...extra };
+  return {
+    name: "logits",
+    dtype: "float32",
+    dims,
+    sha256: null,
+    data: Float32Array.from(data),
+    maxAbs: null,
+    top5: null,
+    ...extra,
+  };
 }
 
 test("top5Of equals a full sort (descending, ties by lower index)", () => {
@@ -41,7 +50,12 @@ test("an argmax flip is tolerated only as a near tie", () => {
   const tie = compareTensor("in", Float32Array.from([0.99996, 0.99997, 0, 0, 0, 0]), r, 1e-3);
   assert.equal(tie.argmax_agree, 0);
   assert.equal(tie.argmax_flips, 0, "within tolerance of the reference's maximum: a near tie");
-  const flip = compareTensor("in", Float32Array.from([0.5, 0.99997, 0, 0, 0, 0]), ref([1, 0.5, 0, 0, 0, 0], [1, 6]), 1e-3);
+  const flip = compareTensor(
+    "in",
+    Float32Array.from([0.5, 0.99997, 0, 0, 0, 0]),
+    ref([1, 0.5, 0, 0, 0, 0], [1, 6]),
+    1e-3,
+  );
   assert.equal(flip.argmax_flips, 1);
 });
 
@@ -68,7 +82,12 @@ test("without embedded data the top-5 values are compared", () => {
 
 test("the summary takes the worst delta and judges argmax on logits only", () => {
   const logits = compareTensor("a", Float32Array.from([1, 0]), ref([1, 0], [1, 2]), 1e-3);
-  const cache = compareTensor("a", Float32Array.from([0, 1.5]), { ...ref([1, 1], [1, 2]), name: "present.0.key" }, 1e-3);
+  const cache = compareTensor(
+    "a",
+    Float32Array.from([0, 1.5]),
+    { ...ref([1, 1], [1, 2]), name: "present.0.key" },
+    1e-3,
+  );
   const s = summarizePrecision([logits, cache]);
   assert.equal(s.logits_max_delta_vs_torch, 1);
   assert.equal(s.error_pct_logits, 100);
@@ -79,7 +98,10 @@ test("the summary takes the worst delta and judges argmax on logits only", () =>
 test("property: any single perturbation ε of a logit gives delta = |ε| / max|r|", () => {
   fc.assert(
     fc.property(
-      fc.array(fc.float({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }), { minLength: 2, maxLength: 30 }),
+      fc.array(fc.float({ min: -100, max: 100, noNaN: true, noDefaultInfinity: true }), {
+        minLength: 2,
+        maxLength: 30,
+      }),
       fc.nat(),
       fc.float({ min: Math.fround(0.001), max: 1, noNaN: true }),
       (values, at, eps) => {

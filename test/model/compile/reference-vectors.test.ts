@@ -48,7 +48,10 @@ test("the seeded image matches the digest docs/reference.md publishes", () => {
     mean: [0.485, 0.456, 0.406],
     std: [0.229, 0.224, 0.225],
   });
-  assert.equal(sha256Hex(new Uint8Array(img.buffer)), "6570fb2d55b7cef2a58788b1110c53771d737f8dd9b4c06fcfae39f8c24f8a53");
+  assert.equal(
+    sha256Hex(new Uint8Array(img.buffer)),
+    "6570fb2d55b7cef2a58788b1110c53771d737f8dd9b4c06fcfae39f8c24f8a53",
+  );
 });
 
 test("a changed logit (data no longer hashing to its sha256) is refused", () => {
@@ -89,21 +92,25 @@ test("malformed documents are coded errors, never crashes", () => {
   };
   invalid(() => parseReferenceVectors(bad((d) => (d.inputs[0].tensors[0].data = [1]))));
   invalid(() => parseReferenceVectors(bad((d) => (d.inputs[0].tensors[0].dtype = "complex64"))));
-  invalid(() => parseReferenceVectors(bad((d) => (d.outputs[0].tensors[0].data_b64 = "not base64!")))); 
+  invalid(() => parseReferenceVectors(bad((d) => (d.outputs[0].tensors[0].data_b64 = "not base64!"))));
   invalid(() => parseReferenceVectors(bad((d) => (d.outputs[0].input = "nobody"))));
-  invalid(() => parseReferenceVectors(bad((d) => (d.outputs[0].tensors[0].top5.indices[0] = [99999999])))); 
+  invalid(() => parseReferenceVectors(bad((d) => (d.outputs[0].tensors[0].top5.indices[0] = [99999999]))));
   invalid(() => parseReferenceVectors(bad((d) => delete d.inputs[3].prefix_ids)));
   assert.ok(doc.inputs.length > 0);
 });
 
 test("vectors apply to the weights they name and to no others", () => {
   const v = parseReferenceVectors(resnetText);
-  const meta = parseModelMetadata(readFileSync(`${ROOT}test/fixtures/models/resnet50-tiny/1/model.json`, "utf8"));
+  const meta = parseModelMetadata(
+    readFileSync(`${ROOT}test/fixtures/models/resnet50-tiny/1/model.json`, "utf8"),
+  );
   assert.equal(vectorsMatchWeights(v, meta.files, "unused"), true);
   const other = meta.files.map((f) => (f.path === "model.onnx.data" ? { ...f, sha256: "0".repeat(64) } : f));
   assert.equal(vectorsMatchWeights(v, other, "unused"), false);
   // A changed graph file with the same weights still matches: the check itself judges the graph.
-  const graphChanged = meta.files.map((f) => (f.path === "model.onnx" ? { ...f, sha256: "1".repeat(64) } : f));
+  const graphChanged = meta.files.map((f) =>
+    f.path === "model.onnx" ? { ...f, sha256: "1".repeat(64) } : f,
+  );
   assert.equal(vectorsMatchWeights(v, graphChanged, "unused"), true);
   const noFiles = { ...v, model: { ...v.model, files: null }, modelSha256: "a".repeat(64) };
   assert.equal(vectorsMatchWeights(noFiles, meta.files, "a".repeat(64)), true);

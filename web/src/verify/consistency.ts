@@ -16,6 +16,10 @@ export interface ConsistencyReport {
   code?: WebVerifyErrorCode;
 }
 
+function leaves(n: number): string {
+  return n === 1 ? "1 leaf" : `${n} leaves`;
+}
+
 /**
  * Decodes a consistency proof as the API returns it (a list of base64 hashes).
  * @throws {WebVerifyError} WEB_VERIFY_MALFORMED
@@ -50,7 +54,7 @@ export async function verifyCheckpointConsistency(
     }
     await verifyConsistency(a.size, b.size, a.rootHash, b.rootHash, parseProofHashes(proof));
     report.ok = true;
-    report.detail = `tree of ${a.size} leaves is a prefix of the tree of ${b.size} leaves`;
+    report.detail = `the tree of ${leaves(a.size)} is a prefix of the tree of ${leaves(b.size)}`;
   } catch (err) {
     if (!(err instanceof WebVerifyError)) throw err;
     report.detail = err.message;

@@ -60,7 +60,8 @@ function stepRunners(input: unknown, keys: TrustedKeys): Record<ReceiptStep, Ste
     parse: async (r) => {
       r.receipt = parseReceipt(input);
       const { index, treeSize, origin } = r.receipt;
-      return `log ${JSON.stringify(origin)}, index ${index} of ${treeSize}, ${r.receipt.inclusionProof.length} proof hashes`;
+      const n = r.receipt.inclusionProof.length;
+      return `log ${JSON.stringify(origin)}, index ${index} of ${treeSize}, ${n} proof ${n === 1 ? "hash" : "hashes"}`;
     },
     "checkpoint-signature": async (r) => {
       const receipt = r.receipt!;
