@@ -7,7 +7,12 @@ import { randomUUID } from "node:crypto";
 import { ZeqError, isZeqError } from "../core/errors.js";
 import type { BlobStore } from "../blob/store.js";
 import { encodeTensorBundle } from "../blob/tensor-bundle.js";
-import { DeadlineExceededError, type InferenceEngine, type RunResult } from "../inference/index.js";
+import {
+  DeadlineExceededError,
+  refusalError,
+  type InferenceEngine,
+  type RunResult,
+} from "../inference/index.js";
 import { loadBertTokenizer, loadGpt2Tokenizer } from "../preprocess/index.js";
 import type { ComputeRecord, Operator } from "../record/schema.js";
 import { toHex } from "../core/bytes.js";
@@ -119,14 +124,13 @@ export class DefaultExecutor implements Executor {
         `a batch holds at most ${maxBatch} elements, got ${request.inputs.length}`,
       );
     }
-    // Size is not known before tokenizing; admission uses the model's declared default.
+    // A fast pre-check before any preprocessing: the input size is not known until the
+    // input is tokenized or decoded, so this asks about the smallest input. Under overload
+    // the queue wait dominates and this refuses; run() admits again with the real size,
+    // synchronously, before anything is queued.
     const decision = this.options.engine.admit(entry.engineId, 1, request.operators);
-    if (!decision.admitted && decision.code === "INFER_OVERLOADED") {
-      throw Object.assign(new ExecuteError("EXECUTE_MODEL_REFUSED", decision.reason), {
-        code: "INFER_OVERLOADED",
-        retryAfterMs: decision.retryAfterMs ?? 1000,
-      });
-    }
+    if (!decision.admitted && decision.code === "INFER_OVERLOADED")
+      throw refusalError(decision, entry.engineId);
   }
 
   async execute(request: ExecuteRequest): Promise<ExecuteResult> {

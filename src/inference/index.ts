@@ -24,6 +24,7 @@
  * each number is measured, how admission predicts, and what happens at the deadline).
  */
 export { InferenceEngine } from "./engine.js";
+export { refusalError } from "./run-result.js";
 export {
   DeadlineExceededError,
   InferenceError,

@@ -49,10 +49,13 @@ function gitHead(root: string): Promise<string | null> {
   });
 }
 
-/** `{commit, package_version}`: the git commit when the code runs from a checkout, else null. */
+/** `{commit, package_version}`: the git commit when the code runs from its own checkout, else null. */
 export async function codeVersion(): Promise<{ commit: string | null; package_version: string }> {
   const root = packageRoot();
-  return { commit: root === null ? null : await gitHead(root), package_version: packageVersion(root) };
+  // Only the package's own checkout: an installed copy inside someone's repository must
+  // not report that repository's commit.
+  const checkout = root !== null && existsSync(join(root, ".git"));
+  return { commit: checkout ? await gitHead(root) : null, package_version: packageVersion(root) };
 }
 
 /** reference/vectors/<architecture>-<size>.json of the package, when committed. */

@@ -1,5 +1,5 @@
 /**
- * The worked example of docs/spec-signing.md, computed from fixed keys: every value the
+ * The worked example of docs/spec.md (section 2.7), computed from fixed keys: every value the
  * document quotes comes from here, and test/vectors/c2sp/zeq-worked-example.json pins them.
  */
 import { canonicalBytes } from "../../../src/core/canonical-json.js";

@@ -1,0 +1,207 @@
+/**
+ * Section 1: inference latency, batch 1, per thread count, on every path, interleaved
+ * round by round (the order of paths rotates each round so none always runs first).
+ */
+import { closedFormFlops, flopsAt } from "../../src/model/cost.js";
+import { progress } from "../../src/cli/progress.js";
+import type { ModelInputs, ModelName } from "../lib/inputs.js";
+import { ratio, summarize, type Summary } from "../lib/stats.js";
+import { openPaths, PATHS, type PathName, type PathSet } from "./paths.js";
+
+export interface LatencyPlan {
+  threads: number[];
+  /** Timed passes per model (after warm-up). */
+  passes: Record<ModelName, number>;
+  warmup: number;
+  /** GPT-2 generations (rounds) and cached steps per generation. */
+  generations: number;
+  steps: number;
+  /** Pause between two calls, so one path's spinning threads have gone idle before the next starts. */
+  gapMs: number;
+}
+
+export interface PathResult {
+  summary: Summary | null;
+  errors: number;
+  firstError: string | null;
+}
+
+export interface LatencyRow {
+  model: string;
+  /** "pass" (one forward pass) or "step" (one cached GPT-2 token). */
+  kind: "pass" | "step";
+  threads: number;
+  flops: number | null;
+  paths: Record<PathName, PathResult>;
+  /** audited p50 / bare p50: the audit overhead (target ≤ 1.02). */
+  auditOverhead: number | null;
+  engineOverhead: number | null;
+  httpOverBare: number | null;
+  torchOverBare: number | null;
+  /** FLOPs / bare p50 / measured peak at this thread count. */
+  fractionOfPeak: number | null;
+}
+
+export interface LatencyResult {
+  rows: LatencyRow[];
+  torch: { version: string | null; blas: string[]; skipped: string | null };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Collector {
+  readonly samples = new Map<PathName, number[]>(PATHS.map((p) => [p, []]));
+  readonly errors = new Map<PathName, { count: number; first: string | null }>(
+    PATHS.map((p) => [p, { count: 0, first: null }]),
+  );
+
+  async time(path: PathName, fn: () => Promise<number | number[]>): Promise<void> {
+    try {
+      const v = await fn();
+      this.samples.get(path)!.push(...(Array.isArray(v) ? v : [v]));
+    } catch (err) {
+      const e = this.errors.get(path)!;
+      e.count++;
+      e.first ??= (err as Error).message.slice(0, 300);
+    }
+  }
+
+  result(): Record<PathName, PathResult> {
+    return Object.fromEntries(
+      PATHS.map((p) => {
+        const s = this.samples.get(p)!;
+        const e = this.errors.get(p)!;
+        return [p, { summary: s.length > 0 ? summarize(s) : null, errors: e.count, firstError: e.first }];
+      }),
+    ) as Record<PathName, PathResult>;
+  }
+}
+
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function row(
+  model: string,
+  kind: "pass" | "step",
+  threads: number,
+  flops: number | null,
+  paths: Record<PathName, PathResult>,
+  peak: number | null,
+): LatencyRow {
+  const p50 = (p: PathName) => paths[p].summary?.p50 ?? null;
+  const bare = p50("bare");
+  return {
+    model,
+    kind,
+    threads,
+    flops,
+    paths,
+    auditOverhead: ratio(p50("audited"), bare),
+    engineOverhead: ratio(p50("engine"), bare),
+    httpOverBare: ratio(p50("http"), bare),
+    torchOverBare: ratio(p50("torch"), bare),
+    fractionOfPeak: flops !== null && bare !== null && peak ? flops / (bare / 1000) / peak : null,
+  };
+}
+
+/** FLOPs of one pass of the timed input, and of the k-th cached step for GPT-2 (mean over the steps). */
+function flopsOf(input: ModelInputs, steps: number): { pass: number | null; step: number | null } {
+  const formula = closedFormFlops(input.meta.architecture as never);
+  if (formula === null) return { pass: null, step: null };
+  const pass = flopsAt(formula, input.inputSize);
+  const dec = formula.decoder_with_past?.coefficients;
+  if (input.name !== "gpt2" || !dec) return { pass, step: null };
+  const { linear = 0, per_new_per_total = 0 } = dec;
+  let total = 0;
+  for (let k = 0; k < steps; k++) total += linear + per_new_per_total * (input.inputSize + k + 1);
+  return { pass, step: total / steps };
+}
+
+async function measureThreads(
+  set: PathSet,
+  inputs: Record<ModelName, ModelInputs>,
+  plan: LatencyPlan,
+  peak: number | null,
+): Promise<LatencyRow[]> {
+  const rows: LatencyRow[] = [];
+  const paths = PATHS.filter((p) => p !== "torch" || set.torch !== null);
+  const names = Object.keys(inputs) as ModelName[];
+  const totalCalls =
+    names.reduce((s, n) => s + (plan.passes[n] + plan.warmup) * paths.length, 0) +
+    (inputs.gpt2 ? plan.generations * paths.length : 0);
+  const bar = progress(`latency, ${set.threads} thread(s)`, "items");
+  let done = 0;
+  const tick = (label: string) => bar.update(++done, totalCalls, label);
+  try {
+    for (const model of names) {
+      const c = new Collector();
+      const flops = flopsOf(inputs[model], plan.steps);
+      for (let round = 0; round < plan.warmup + plan.passes[model]; round++) {
+        for (const path of rotated(paths, round)) {
+          if (round < plan.warmup) await set.pass(path, model).catch(() => undefined);
+          else await c.time(path, () => set.pass(path, model));
+          tick(`${model} ${path}`);
+          await sleep(plan.gapMs);
+        }
+      }
+      rows.push(row(model, "pass", set.threads, flops.pass, c.result(), peak));
+      if (model === "gpt2") {
+        const g = new Collector();
+        for (let round = 0; round < plan.generations; round++) {
+          for (const path of rotated(paths, round)) {
+            await g.time(path, async () => (await set.generate(path, plan.steps)).stepMs);
+            tick(`gpt2 generation ${path}`);
+            await sleep(plan.gapMs);
+          }
+        }
+        rows.push(row("gpt2", "step", set.threads, flops.step, g.result(), peak));
+      }
+    }
+  } finally {
+    bar.stop();
+  }
+  return rows;
+}
+
+/**
+ * Runs section 1 for every thread count of the plan.
+ * @param peaks measured peak FLOP/s by thread count (section 2), for "fraction of peak"
+ */
+export async function runLatency(
+  repoRoot: string,
+  modelsDir: string,
+  inputs: Record<ModelName, ModelInputs>,
+  plan: LatencyPlan,
+  peaks: Map<number, number>,
+  withTorch: boolean,
+): Promise<LatencyResult> {
+  const rows: LatencyRow[] = [];
+  const torch: LatencyResult["torch"] = { version: null, blas: [], skipped: null };
+  for (const threads of plan.threads) {
+    process.stderr.write(`latency: opening every path with ${threads} thread(s)…\n`);
+    const set = await openPaths({
+      repoRoot,
+      modelsDir,
+      threads,
+      inputs,
+      withTorch,
+      onLoaded: (what) => process.stderr.write(`  loaded ${what}\n`),
+    });
+    try {
+      if (set.torch) {
+        torch.version = set.torch.torch;
+        torch.blas = set.torch.environment.blas ?? [];
+      } else {
+        torch.skipped = set.torchSkipped;
+        const why = `SKIPPED: PyTorch column (${set.torchSkipped})`;
+        console.warn(why);
+      }
+      rows.push(...(await measureThreads(set, inputs, plan, peaks.get(threads) ?? null)));
+    } finally {
+      await set.close();
+    }
+  }
+  return { rows, torch };
+}
