@@ -9,7 +9,8 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const SRC = resolve(import.meta.dirname, "..", "src");
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -45,7 +46,13 @@ function closure(start: string): Set<string> {
     seen.add(file);
     for (const spec of imports(file)) {
       if (spec.startsWith(".")) stack.push(resolveLocal(file, spec));
-      else seen.add(`pkg:${spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/")}`);
+      else
+        seen.add(
+          `pkg:${spec
+            .split("/")
+            .slice(0, spec.startsWith("@") ? 2 : 1)
+            .join("/")}`,
+        );
     }
   }
   return seen;
@@ -56,7 +63,8 @@ const rel = (p: string) => (p.startsWith("pkg:") ? p : relative(SRC, p));
 test("onnxruntime-node is imported only under src/inference/", () => {
   for (const file of files(SRC)) {
     const direct = imports(file).filter((s) => s.startsWith("onnxruntime"));
-    if (direct.length > 0) assert.match(rel(file), /^inference\//, `${rel(file)} imports ${direct.join(", ")}`);
+    if (direct.length > 0)
+      assert.match(rel(file), /^inference\//, `${rel(file)} imports ${direct.join(", ")}`);
   }
 });
 
@@ -89,6 +97,9 @@ test("the verifier side never reaches the runtime, storage, server or CLI", () =
 
 test("the import walk does see the runtime where it is used (a control for the rules above)", () => {
   const reached = [...closure(join(SRC, "instance", "open.ts"))].map(rel);
-  assert.ok(reached.includes("pkg:onnxruntime-node"), "instance/open.ts reaches onnxruntime-node through inference/");
+  assert.ok(
+    reached.includes("pkg:onnxruntime-node"),
+    "instance/open.ts reaches onnxruntime-node through inference/",
+  );
   assert.ok(reached.includes("pkg:better-sqlite3"));
 });

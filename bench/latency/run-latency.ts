@@ -130,7 +130,7 @@ async function measureThreads(
   const names = Object.keys(inputs) as ModelName[];
   const totalCalls =
     names.reduce((s, n) => s + (plan.passes[n] + plan.warmup) * paths.length, 0) +
-    (inputs.gpt2 ? plan.generations * paths.length : 0);
+    (inputs.gpt2 ? (plan.generations + (plan.warmup > 0 ? 1 : 0)) * paths.length : 0);
   const bar = progress(`latency, ${set.threads} thread(s)`, "items");
   let done = 0;
   const tick = (label: string) => bar.update(++done, totalCalls, label);
@@ -149,9 +149,11 @@ async function measureThreads(
       rows.push(row(model, "pass", set.threads, flops.pass, c.result(), peak));
       if (model === "gpt2") {
         const g = new Collector();
-        for (let round = 0; round < plan.generations; round++) {
+        const warm = plan.warmup > 0 ? 1 : 0;
+        for (let round = 0; round < warm + plan.generations; round++) {
           for (const path of rotated(paths, round)) {
-            await g.time(path, async () => (await set.generate(path, plan.steps)).stepMs);
+            if (round < warm) await set.generate(path, plan.steps).catch(() => undefined);
+            else await g.time(path, async () => (await set.generate(path, plan.steps)).stepMs);
             tick(`gpt2 generation ${path}`);
             await sleep(plan.gapMs);
           }

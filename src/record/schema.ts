@@ -37,7 +37,12 @@ const TensorRef = Type.Object(
 
 const RawInput = Type.Object(
   {
-    kind: Type.Union([Type.Literal("text"), Type.Literal("image"), Type.Literal("prompt"), Type.Literal("tensors")]),
+    kind: Type.Union([
+      Type.Literal("text"),
+      Type.Literal("image"),
+      Type.Literal("prompt"),
+      Type.Literal("tensors"),
+    ]),
     /** SHA-256 of the raw input bytes as received (UTF-8 text, image file bytes, ...). */
     sha256: Sha256Hex,
     bytes: Count,
@@ -161,7 +166,10 @@ export type ComputeRecord = Static<typeof ComputeRecordSchema>;
 
 const compiled = TypeCompiler.Compile(ComputeRecordSchema);
 
-function explain<T extends TSchema>(check: ReturnType<typeof TypeCompiler.Compile<T>>, value: unknown): string {
+function explain<T extends TSchema>(
+  check: ReturnType<typeof TypeCompiler.Compile<T>>,
+  value: unknown,
+): string {
   const lines: string[] = [];
   for (const e of check.Errors(value)) {
     lines.push(`${e.path || "/"}: ${e.message}`);

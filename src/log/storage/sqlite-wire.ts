@@ -32,17 +32,23 @@ export type WorkerRequest =
   | { id: number; op: "close" };
 
 export type WorkerReply =
-  | { id: number; ok: true; result?: WireSequenceResult }
+  | { id: number; ok: true; result?: WireSequenceResult; spare?: ArrayBuffer }
   | { id: number; ok: false; code: string; message: string };
 
 export type WorkerStartup = { op: "ready" } | { op: "failed"; code: string; message: string };
 
-export function packEntries(entries: readonly LogEntry[]): PackedEntries {
+/**
+ * Packs entries into one buffer, reusing `spare` when it is large enough. Fresh memory is
+ * mapped lazily and first-touch page faults cost more than the copy (several ms per MB
+ * on a busy virtual machine), so the writer thread hands each buffer back for the next
+ * batch.
+ */
+export function packEntries(entries: readonly LogEntry[], spare: ArrayBuffer | null = null): PackedEntries {
   let total = 0;
   for (const e of entries) total += e.leaf.length + e.extra.length;
-  // Not `new Uint8Array(total)`: a fresh zeroed allocation is mapped lazily, and touching
-  // its pages costs 20-40x the copy itself for a few megabytes. Every byte is written below.
-  const data = Buffer.allocUnsafeSlow(total);
+  const buffer =
+    spare !== null && spare.byteLength >= total ? spare : new ArrayBuffer(Math.max(total, 1 << 20));
+  const data = new Uint8Array(buffer, 0, total);
   const lengths = new Float64Array(entries.length * 2);
   let at = 0;
   entries.forEach((e, i) => {

@@ -32,6 +32,8 @@ export class WorkerWriter implements WriterPort {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private dead: LogError | null = null;
+  /** The last entries buffer the thread handed back, reused for the next batch. */
+  private spare: ArrayBuffer | null = null;
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (reply: WorkerReply) => this.onReply(reply));
@@ -90,12 +92,19 @@ export class WorkerWriter implements WriterPort {
   }
 
   async sequence(request: SequenceRequest): Promise<SequenceResult> {
-    const entries = packEntries(request.entries);
+    const entries = packEntries(request.entries, this.spare);
+    if (entries.data.buffer === this.spare) this.spare = null;
     const msg: WorkerRequest = { id: this.nextId++, op: "sequence", entries, checkpoint: request.checkpoint };
     const reply = await this.request(msg, [
       entries.data.buffer as ArrayBuffer,
       entries.lengths.buffer as ArrayBuffer,
     ]);
+    if (
+      reply.spare !== undefined &&
+      (this.spare === null || reply.spare.byteLength > this.spare.byteLength)
+    ) {
+      this.spare = reply.spare;
+    }
     if (reply.result === undefined) throw new LogError("LOG_STORAGE_IO", "log writer thread sent no result");
     return unpackResult(reply.result);
   }

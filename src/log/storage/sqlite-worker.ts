@@ -34,12 +34,11 @@ port.on("message", (req: WorkerRequest) => {
     if (req.op === "sequence") {
       const r = writer.sequence({ entries: unpackEntries(req.entries), checkpoint: req.checkpoint });
       const hashes = packHashes(r.hashes);
-      transfer.push(
-        hashes.levels.buffer as ArrayBuffer,
-        hashes.indices.buffer as ArrayBuffer,
-        hashes.hashes.buffer as ArrayBuffer,
-      );
-      reply = { id: req.id, ok: true, result: { ...r, rootHash: r.rootHash.slice(), hashes } };
+      // The entries' buffer goes back for reuse: SQLite has copied what it needed.
+      const spare = req.entries.data.buffer as ArrayBuffer;
+      transfer.push(hashes.levels.buffer as ArrayBuffer, hashes.indices.buffer as ArrayBuffer);
+      transfer.push(hashes.hashes.buffer as ArrayBuffer, spare);
+      reply = { id: req.id, ok: true, result: { ...r, rootHash: r.rootHash.slice(), hashes }, spare };
     } else if (req.op === "checkpoint") {
       writer.saveCheckpoint(req.checkpoint);
       reply = { id: req.id, ok: true };
