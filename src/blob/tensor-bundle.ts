@@ -11,6 +11,7 @@ import { canonicalBytes, parseStrictJson } from "../core/canonical-json.js";
 import { concatBytes, fromUtf8 } from "../core/bytes.js";
 import {
   littleEndianBytes,
+  TENSOR_ARRAY,
   type TensorData,
   type TensorDtype,
   TENSOR_DTYPES,
@@ -23,21 +24,6 @@ export interface BundledTensor {
   shape: number[];
   data: TensorData;
 }
-
-const ARRAY_OF: Partial<Record<TensorDtype, new (buffer: ArrayBuffer) => TensorData>> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-  float16: Uint16Array,
-};
 
 export function encodeTensorBundle(tensors: BundledTensor[]): Uint8Array {
   let offset = 0;
@@ -82,9 +68,8 @@ export function decodeTensorBundle(bundle: Uint8Array): BundledTensor[] {
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0)
       bad(`tensor ${i} range`);
     if (offset + length > body.length) bad(`tensor ${i} runs past the end of the bundle`);
-    const Ctor = ARRAY_OF[t.dtype as TensorDtype]!;
-    if (length % (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT !== 0)
-      bad(`tensor ${i} length`);
+    const Ctor = TENSOR_ARRAY[t.dtype as TensorDtype];
+    if (length % Ctor.BYTES_PER_ELEMENT !== 0) bad(`tensor ${i} length`);
     const copy = new Uint8Array(body.subarray(offset, offset + length)); // aligned, owned copy
     const data = new Ctor(copy.buffer);
     const count = (t.shape as number[]).reduce((a, b) => a * b, 1);

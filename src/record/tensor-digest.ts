@@ -40,6 +40,29 @@ export type TensorData =
   | Uint32Array
   | BigUint64Array;
 
+export interface TensorArrayConstructor {
+  new (length: number): TensorData;
+  new (buffer: ArrayBuffer): TensorData;
+  readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
+}
+
+/** The typed array that carries each dtype (float16 as Uint16Array bits, bool as Uint8Array 0/1), as onnxruntime-node uses them. */
+export const TENSOR_ARRAY: Readonly<Record<TensorDtype, TensorArrayConstructor>> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+};
+
 const BYTES_PER_ELEMENT: Record<TensorDtype, number> = {
   float32: 4,
   float64: 8,
