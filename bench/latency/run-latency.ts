@@ -3,7 +3,7 @@
  * round by round (the order of paths rotates each round so none always runs first).
  */
 import { closedFormFlops, flopsAt } from "../../src/model/cost.js";
-import { progress } from "../../src/cli/progress.js";
+import { progress } from "../lib/progress.js";
 import type { ModelInputs, ModelName } from "../lib/inputs.js";
 import { ratio, summarize, type Summary } from "../lib/stats.js";
 import { openPaths, PATHS, type PathName, type PathSet } from "./paths.js";
@@ -35,6 +35,8 @@ export interface LatencyRow {
   paths: Record<PathName, PathResult>;
   /** audited p50 / bare p50: the audit overhead (target ≤ 1.02). */
   auditOverhead: number | null;
+  /** Median over rounds of audited / bare within the round (robust to load that varies). */
+  auditOverheadPaired: number | null;
   engineOverhead: number | null;
   httpOverBare: number | null;
   torchOverBare: number | null;
@@ -50,15 +52,16 @@ export interface LatencyResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Collector {
-  readonly samples = new Map<PathName, number[]>(PATHS.map((p) => [p, []]));
-  readonly errors = new Map<PathName, { count: number; first: string | null }>(
+  /** Per path, per round: the samples of that round (a generation has several). */
+  private readonly rounds = new Map<PathName, Map<number, number[]>>(PATHS.map((p) => [p, new Map()]));
+  private readonly errors = new Map<PathName, { count: number; first: string | null }>(
     PATHS.map((p) => [p, { count: 0, first: null }]),
   );
 
-  async time(path: PathName, fn: () => Promise<number | number[]>): Promise<void> {
+  async time(path: PathName, round: number, fn: () => Promise<number | number[]>): Promise<void> {
     try {
       const v = await fn();
-      this.samples.get(path)!.push(...(Array.isArray(v) ? v : [v]));
+      this.rounds.get(path)!.set(round, Array.isArray(v) ? v : [v]);
     } catch (err) {
       const e = this.errors.get(path)!;
       e.count++;
@@ -66,10 +69,26 @@ class Collector {
     }
   }
 
+  /**
+   * Median over rounds of (mean of `a` in the round) / (mean of `b` in the round): paired
+   * by round, so load that comes and goes during the run weighs on both sides alike.
+   */
+  pairedRatio(a: PathName, b: PathName): number | null {
+    const ra = this.rounds.get(a)!;
+    const rb = this.rounds.get(b)!;
+    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    const ratios: number[] = [];
+    for (const [round, va] of ra) {
+      const vb = rb.get(round);
+      if (vb !== undefined && mean(vb) > 0) ratios.push(mean(va) / mean(vb));
+    }
+    return ratios.length > 0 ? summarize(ratios).p50 : null;
+  }
+
   result(): Record<PathName, PathResult> {
     return Object.fromEntries(
       PATHS.map((p) => {
-        const s = this.samples.get(p)!;
+        const s = [...this.rounds.get(p)!.values()].flat();
         const e = this.errors.get(p)!;
         return [p, { summary: s.length > 0 ? summarize(s) : null, errors: e.count, firstError: e.first }];
       }),
@@ -87,9 +106,10 @@ function row(
   kind: "pass" | "step",
   threads: number,
   flops: number | null,
-  paths: Record<PathName, PathResult>,
+  c: Collector,
   peak: number | null,
 ): LatencyRow {
+  const paths = c.result();
   const p50 = (p: PathName) => paths[p].summary?.p50 ?? null;
   const bare = p50("bare");
   return {
@@ -99,6 +119,7 @@ function row(
     flops,
     paths,
     auditOverhead: ratio(p50("audited"), bare),
+    auditOverheadPaired: c.pairedRatio("audited", "bare"),
     engineOverhead: ratio(p50("engine"), bare),
     httpOverBare: ratio(p50("http"), bare),
     torchOverBare: ratio(p50("torch"), bare),
@@ -131,7 +152,7 @@ async function measureThreads(
   const totalCalls =
     names.reduce((s, n) => s + (plan.passes[n] + plan.warmup) * paths.length, 0) +
     (inputs.gpt2 ? (plan.generations + (plan.warmup > 0 ? 1 : 0)) * paths.length : 0);
-  const bar = progress(`latency, ${set.threads} thread(s)`, "items");
+  const bar = progress(`latency, ${set.threads} thread(s)`);
   let done = 0;
   const tick = (label: string) => bar.update(++done, totalCalls, label);
   try {
@@ -141,24 +162,24 @@ async function measureThreads(
       for (let round = 0; round < plan.warmup + plan.passes[model]; round++) {
         for (const path of rotated(paths, round)) {
           if (round < plan.warmup) await set.pass(path, model).catch(() => undefined);
-          else await c.time(path, () => set.pass(path, model));
+          else await c.time(path, round, () => set.pass(path, model));
           tick(`${model} ${path}`);
           await sleep(plan.gapMs);
         }
       }
-      rows.push(row(model, "pass", set.threads, flops.pass, c.result(), peak));
+      rows.push(row(model, "pass", set.threads, flops.pass, c, peak));
       if (model === "gpt2") {
         const g = new Collector();
         const warm = plan.warmup > 0 ? 1 : 0;
         for (let round = 0; round < warm + plan.generations; round++) {
           for (const path of rotated(paths, round)) {
             if (round < warm) await set.generate(path, plan.steps).catch(() => undefined);
-            else await g.time(path, async () => (await set.generate(path, plan.steps)).stepMs);
+            else await g.time(path, round, async () => (await set.generate(path, plan.steps)).stepMs);
             tick(`gpt2 generation ${path}`);
             await sleep(plan.gapMs);
           }
         }
-        rows.push(row("gpt2", "step", set.threads, flops.step, g.result(), peak));
+        rows.push(row("gpt2", "step", set.threads, flops.step, g, peak));
       }
     }
   } finally {

@@ -7,6 +7,8 @@ import { registerLogCommands } from "./commands/log.js";
 import { registerInferCommand } from "./commands/infer.js";
 import { registerReplayCommand } from "./commands/replay.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerModelsCommands } from "./commands/models.js";
+import { addCommonOptions } from "./globals.js";
 
 export function createProgram(version: string): Command {
   const program = new Command("zeq-np")
@@ -20,6 +22,7 @@ export function createProgram(version: string): Command {
       process.env.ZEQ_DATA ?? DEFAULT_DATA_DIR,
     )
     .option("--json", "machine-readable output")
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
@@ -28,6 +31,8 @@ export function createProgram(version: string): Command {
   registerVerifyCommand(program);
   registerReplayCommand(program);
   registerLogCommands(program);
+  registerModelsCommands(program);
+  addCommonOptions(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

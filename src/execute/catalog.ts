@@ -10,6 +10,7 @@ import type { BudgetConfig, InferenceEngine, ModelInfo } from "../inference/inde
 import { listModels, loadModelMetadata, resolveModelDir, type ModelMetadata } from "../model/index.js";
 import { verifyModelFiles, type HashProgress } from "../model/integrity.js";
 import type { DsseEnvelope } from "../record/dsse.js";
+import type { VerifierSet } from "../keys/index.js";
 import { ModelError } from "../model/errors.js";
 import { readModelCard, type ModelCardSummary } from "./model-card.js";
 
@@ -37,6 +38,8 @@ export interface CatalogOptions {
   /** Model repositories, searched in order; the first one holding a name wins. */
   roots: string[];
   engine: InferenceEngine;
+  /** Keys whose model cards are trusted (the instance's own verifier key). */
+  cardVerifiers: VerifierSet;
   onHashProgress?: (model: string) => HashProgress;
   /** Called for each model that is refused, with the reason. */
   onRefused?: (refused: RefusedModel) => void;
@@ -116,7 +119,7 @@ export class ModelCatalog {
       decoderEngineId = `${engineId}#decoder_with_past`;
       await options.engine.load(decoderEngineId, join(dir, meta.decoder_with_past.path), { budgets });
     }
-    const card = await readModelCard(dir, meta, digest.weightCheckpointSha256);
+    const card = await readModelCard(dir, meta, digest.weightCheckpointSha256, options.cardVerifiers);
     return {
       meta,
       dir,

@@ -15,7 +15,13 @@ import { DefaultExecutor } from "../execute/executor.js";
 import type { Executor } from "../execute/types.js";
 import type { HashProgress } from "../model/integrity.js";
 import { InferenceEngine, type EngineOptions } from "../inference/index.js";
-import { generateSigningKey, readSigningKeyFile, writeSigningKeyFile, type Signer } from "../keys/index.js";
+import {
+  VerifierSet,
+  generateSigningKey,
+  readSigningKeyFile,
+  writeSigningKeyFile,
+  type Signer,
+} from "../keys/index.js";
 import { signNote } from "../note/index.js";
 import { openSqliteStorage } from "../log/storage/sqlite.js";
 import type { LogStorage } from "../log/storage/contract.js";
@@ -34,6 +40,8 @@ export interface InstanceOptions {
   /** Name of a key created on first start (also the log's origin). */
   keyName?: string;
   engine?: EngineOptions;
+  /** Verifier keys, besides the instance's own, whose model cards are accepted. */
+  trustedCardKeys?: string[];
   retainInputs?: boolean;
   maxBatch?: number;
   onHashProgress?: (model: string) => HashProgress;
@@ -115,6 +123,7 @@ export async function openInstance(options: InstanceOptions): Promise<Instance> 
     const catalog = await ModelCatalog.open({
       roots: options.modelRoots,
       engine,
+      cardVerifiers: new VerifierSet([signer.verifier, ...(options.trustedCardKeys ?? [])]),
       onHashProgress: options.onHashProgress,
       onRefused: options.onRefusedModel,
     });

@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { globalsOf } from "../globals.js";
 import { randomUUID } from "node:crypto";
 import { openInstance } from "../../instance/open.js";
 import { DEFAULT_MODELS_DIR } from "../../instance/paths.js";
@@ -86,7 +87,7 @@ export function registerInferCommand(program: Command): void {
       [] as string[],
     )
     .action(async (opts: InferOptions, cmd: Command) => {
-      const g = cmd.optsWithGlobals<{ data: string; json?: boolean }>();
+      const g = globalsOf(cmd);
       const operators = normalizeOperators(
         opts.operators
           .split(",")

@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
+import { globalsOf } from "../globals.js";
 import {
   generateSigningKey,
   parseSigningKey,
@@ -20,7 +21,7 @@ export function registerKeysCommands(program: Command): void {
     .option("--name <name>", "key name, also the log origin", defaultKeyName())
     .option("--out <file>", "key file (default: <data>/signing.key)")
     .action((opts: { name: string; out?: string }, cmd: Command) => {
-      const global = cmd.optsWithGlobals<{ data: string; json?: boolean }>();
+      const global = globalsOf(cmd);
       const path = opts.out ?? dataPaths(global.data).signingKey;
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const text = generateSigningKey(opts.name);
@@ -38,7 +39,7 @@ export function registerKeysCommands(program: Command): void {
     .description("print the verifier key (note vkey form) of a signing key")
     .option("--key <file>", "key file (default: <data>/signing.key)")
     .action((opts: { key?: string }, cmd: Command) => {
-      const global = cmd.optsWithGlobals<{ data: string; json?: boolean }>();
+      const global = globalsOf(cmd);
       const signer = readSigningKeyFile(opts.key ?? dataPaths(global.data).signingKey);
       if (global.json) printJson({ key_id: signer.keyId, vkey: signer.verifierKey });
       else printLine(signer.verifierKey);

@@ -3,6 +3,7 @@
  * (no signing key needed, so an auditor can run them on a copy of the store).
  */
 import type { Command } from "commander";
+import { globalsOf } from "../globals.js";
 import { toBase64 } from "../../core/bytes.js";
 import { openCheckpoint } from "../../log/checkpoint.js";
 import { fsck } from "../../log/fsck.js";
@@ -42,7 +43,7 @@ export function registerLogCommands(program: Command): void {
     .command("checkpoint")
     .description("print the latest signed checkpoint (C2SP tlog-checkpoint note)")
     .action(async (_opts: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<Global>();
+      const g = globalsOf(cmd);
       const cp = await withStore(g.data, (s) => s.latestCheckpoint());
       if (!cp) throw new CliError("CLI_USAGE", "the log has no checkpoint yet");
       if (g.json) printJson({ size: cp.size, root_hash: toBase64(cp.rootHash), note: cp.note });
@@ -55,7 +56,7 @@ export function registerLogCommands(program: Command): void {
     .requiredOption("--index <n>", "leaf index", count("--index"))
     .option("--size <n>", "tree size", count("--size"))
     .action(async (opts: { index: number; size?: number }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<Global>();
+      const g = globalsOf(cmd);
       await withStore(g.data, async (s) => {
         const size = opts.size ?? (await s.latestCheckpoint())?.size ?? (await s.treeHead()).size;
         const read = (ids: Parameters<LogStorage["readHashes"]>[0]) => s.readHashes(ids);
@@ -78,7 +79,7 @@ export function registerLogCommands(program: Command): void {
     .requiredOption("--from <m>", "older tree size", count("--from"))
     .option("--to <n>", "newer tree size", count("--to"))
     .action(async (opts: { from: number; to?: number }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<Global>();
+      const g = globalsOf(cmd);
       await withStore(g.data, async (s) => {
         const to = opts.to ?? (await s.latestCheckpoint())?.size ?? (await s.treeHead()).size;
         const read = (ids: Parameters<LogStorage["readHashes"]>[0]) => s.readHashes(ids);
@@ -99,7 +100,7 @@ export function registerLogCommands(program: Command): void {
     .option("--vkey <key>", "trusted verifier key for the checkpoints (repeatable)", collect)
     .option("--vkey-file <file>", "file with one verifier key per line (repeatable)", collect)
     .action(async (opts: { vkey?: string[]; vkeyFile?: string[] }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<Global>();
+      const g = globalsOf(cmd);
       const verifiers = trustedKeys({ ...opts, data: g.data });
       const report = await withStore(g.data, (s) =>
         fsck(s, (note) => {

@@ -4,6 +4,7 @@
  * PyTorch, calibrated budgets), registering any ONNX model, and the conformance table.
  */
 import type { Command } from "commander";
+import { globalsOf } from "../globals.js";
 import { readSigningKeyFile } from "../../keys/index.js";
 import { dataPaths, DEFAULT_MODELS_DIR } from "../../instance/paths.js";
 import { BUILDABLE_MODELS, buildModel, type BuildableModel, type ModelSize } from "../../model/index.js";
@@ -44,9 +45,8 @@ interface CompileFlags {
  * declared on each models command too, so they work after the command name whether or not
  * the program parses its options positionally.
  */
-function globals(cmd: Command, own: { data?: string; json?: boolean }): Globals {
-  const g = cmd.optsWithGlobals<Globals>();
-  return { ...g, data: own.data ?? g.data, json: own.json ?? g.json };
+function globals(cmd: Command, _own: { data?: string; json?: boolean }): Globals {
+  return globalsOf(cmd);
 }
 
 function positiveInts(text: string | undefined, what: string): number[] | undefined {

@@ -3,6 +3,7 @@
  * reproduces, 1 when it does not (the failing step is named), 2 usage.
  */
 import type { Command } from "commander";
+import { globalsOf } from "../globals.js";
 import { BlobStore } from "../../blob/store.js";
 import { dataPaths, DEFAULT_MODELS_DIR } from "../../instance/paths.js";
 import { REPLAY_STEPS, ReplayError, replayReceipt } from "../../replay/replay.js";
@@ -27,7 +28,7 @@ export function registerReplayCommand(program: Command): void {
         opts: { vkey?: string[]; vkeyFile?: string[]; models?: string[]; tolerance: string },
         cmd: Command,
       ) => {
-        const g = cmd.optsWithGlobals<{ data: string; json?: boolean }>();
+        const g = globalsOf(cmd);
         const tolerance = Number(opts.tolerance);
         if (!Number.isFinite(tolerance) || tolerance < 0)
           throw new CliError("CLI_USAGE", "--tolerance must be a non-negative number");

@@ -7,9 +7,19 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { BUILDABLE_MODELS, buildModel, type ModelSize } from "../../model/index.js";
+import {
+  BUILDABLE_MODELS,
+  buildModel,
+  listModels,
+  resolveModelDir,
+  type ModelSize,
+} from "../../model/index.js";
+import { readModelCardText } from "../../model/card.js";
+import { compileModel } from "../../model/compile/index.js";
+import type { Signer } from "../../keys/index.js";
+import { isZeqError } from "../../core/errors.js";
 import { loadApiKeys, persistApiKeyEvents } from "../../instance/api-keys.js";
-import { openInstance } from "../../instance/open.js";
+import { loadSigner, openInstance } from "../../instance/open.js";
 import { DEFAULT_MODELS_DIR } from "../../instance/paths.js";
 import { closeOnSignals, startServer } from "../../server/listen.js";
 import { CliError } from "../errors.js";
@@ -23,6 +33,7 @@ interface ServeOptions {
   models?: string[];
   signingKey?: string;
   build: boolean;
+  compile: boolean;
   size: ModelSize;
   workers?: string;
   logLevel: string;
@@ -47,6 +58,45 @@ async function buildMissingModels(modelsDir: string, size: ModelSize): Promise<v
   }
 }
 
+/**
+ * Compiles every model of the repository that has no signed card yet: hashes, manifest,
+ * the reference check against the committed PyTorch vectors, calibrated CS43/CS44 budgets,
+ * and the card signed with this instance's key. A model that fails is reported and served
+ * without a card (no precision figures, no budgets: CS43/CS44 calls are refused for it).
+ */
+async function compileUncompiled(modelsDir: string, signer: Signer): Promise<void> {
+  for (const { name, versions } of await listModels(modelsDir).catch(() => [])) {
+    const version = versions[versions.length - 1]!;
+    const dir = await resolveModelDir(modelsDir, name, version);
+    if ((await readModelCardText(dir)) !== null) continue;
+    printLine(
+      `compiling ${name}/${version}: hashes, manifest, PyTorch reference check, budgets, signed card`,
+    );
+    const bar = progress(`  ${name}`);
+    try {
+      const result = await compileModel({
+        modelsDir,
+        name,
+        version,
+        signer,
+        onProgress: (p) => {
+          if (p.stage === "hash" || p.stage === "manifest") bar.update(p.done, p.total, p.stage);
+          else if (p.done === 0) bar.update(1, 1, `${p.stage}: ${p.detail}`);
+        },
+      });
+      bar.stop();
+      const prec = result.statement.predicate.precision;
+      if (prec)
+        printLine(`  logits within ${Number(prec.logits_max_delta_vs_torch).toExponential(2)} of PyTorch`);
+      for (const note of result.notes) printLine(`  note: ${note}`);
+    } catch (err) {
+      bar.stop();
+      if (!isZeqError(err)) throw err;
+      printError(`could not compile ${name}/${version}: ${err.message} [${err.code}]`);
+    }
+  }
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
@@ -63,6 +113,7 @@ export function registerServeCommand(program: Command): void {
     .option("--models <dir>", "model repository (repeatable; default ./models)", collect)
     .option("--signing-key <file>", "signing key file (default: <data>/signing.key, created on first start)")
     .option("--no-build", "do not build the seed's models when they are missing")
+    .option("--no-compile", "do not compile (sign cards, calibrate budgets) models that have no card")
     .option("--size <size>", "size of the models to build when missing: base or tiny", "base")
     .option("--workers <n>", "inference worker threads (default: physical cores)")
     .option("--log-level <level>", "log level (env LOG_LEVEL)", process.env.LOG_LEVEL ?? "info")
@@ -73,16 +124,22 @@ export function registerServeCommand(program: Command): void {
       const listenPort = port(opts.port);
       const modelRoots = opts.models ?? [DEFAULT_MODELS_DIR];
       if (opts.build) await buildMissingModels(modelRoots[0]!, opts.size);
+      const signer = loadSigner({
+        dataDir: g.data,
+        signingKeyPath: opts.signingKey,
+        create: true,
+        onKeyCreated: (path, created) =>
+          printLine(`created signing key ${path}\n  verifier key: ${created.verifierKey}`),
+      });
+      if (opts.compile) for (const root of modelRoots) await compileUncompiled(root, signer);
 
       const hashing = new Map<string, ReturnType<typeof progress>>();
       const instance = await openInstance({
         dataDir: g.data,
         modelRoots,
         signingKeyPath: opts.signingKey,
-        create: true,
+        create: false,
         engine: opts.workers ? { workers: Number(opts.workers) } : {},
-        onKeyCreated: (path, signer) =>
-          printLine(`created signing key ${path}\n  verifier key: ${signer.verifierKey}`),
         onHashProgress: (model) => (done, total, file) => {
           let bar = hashing.get(model);
           if (!bar) hashing.set(model, (bar = progress(`checking ${model}`)));

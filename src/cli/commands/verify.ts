@@ -6,6 +6,7 @@
  * record digest. Exit 0 valid, 1 invalid (the failing step is named), 2 usage.
  */
 import type { Command } from "commander";
+import { globalsOf } from "../globals.js";
 import { isZeqError, ZeqError } from "../../core/errors.js";
 import { sha256Hex } from "../../core/hash.js";
 import type { VerifierSet } from "../../keys/index.js";
@@ -80,7 +81,7 @@ export function registerVerifyCommand(program: Command): void {
     .option("--vkey <key>", "trusted verifier key (repeatable)", collect)
     .option("--vkey-file <file>", "file with one verifier key per line (repeatable)", collect)
     .action((file: string, opts: { vkey?: string[]; vkeyFile?: string[] }, cmd: Command) => {
-      const global = cmd.optsWithGlobals<{ data: string; json?: boolean }>();
+      const global = globalsOf(cmd);
       const verifiers = trustedKeys({ ...opts, data: global.data });
       const json = readJsonFile(file);
       const receipts = Array.isArray(json) ? json : [json];

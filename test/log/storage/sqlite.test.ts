@@ -62,7 +62,7 @@ test("sqlite: files that are not log stores are refused with a coded error", asy
   }
 });
 
-test("sqlite: the store is in WAL mode with the schema version row", async () => {
+test("sqlite: the store is in WAL mode, 8 KiB pages, with the schema version row", async () => {
   const dir = mkdtempSync(join(tmpdir(), "zeq-log-sqlite-"));
   try {
     const path = join(dir, "log.sqlite");
@@ -70,6 +70,7 @@ test("sqlite: the store is in WAL mode with the schema version row", async () =>
     await s.close();
     const db = new Database(path, { readonly: true });
     assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+    assert.equal(db.pragma("page_size", { simple: true }), 8192);
     assert.equal(db.prepare("SELECT value FROM log_meta WHERE key = 'schema_version'").pluck().get(), "1");
     db.close();
   } finally {

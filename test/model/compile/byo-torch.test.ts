@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InferenceEngine } from "../../../src/inference/index.js";
-import { signerFromSeed } from "../../../src/keys/index.js";
+import { signerFromSeed, VerifierSet } from "../../../src/keys/index.js";
 import { addModel, compileModel, readReferenceVectors } from "../../../src/model/compile/index.js";
 import { loadModelMetadata } from "../../../src/model/repository.js";
 import { readModelCard } from "../../../src/execute/model-card.js";
@@ -152,7 +152,12 @@ for (const variant of ["inline", "external"] as const) {
     assert.equal(budgets.input_size, "elements");
 
     const digest = await verifyModelFiles(dir, meta);
-    const card = await readModelCard(dir, meta, digest.weightCheckpointSha256);
+    const card = await readModelCard(
+      dir,
+      meta,
+      digest.weightCheckpointSha256,
+      new VerifierSet([signer.verifier]),
+    );
     assert.ok(card?.summary !== null && card !== null, "the executor's card reader accepts the card");
 
     // Raw tensors through the engine, as the executor feeds a "tensors" model.

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InferenceEngine } from "../../../src/inference/index.js";
-import { signerFromSeed, VerifierSet } from "../../../src/keys/index.js";
+import { generateSigningKey, parseSigningKey, signerFromSeed, VerifierSet } from "../../../src/keys/index.js";
 import { compileModel, type CompileResult } from "../../../src/model/compile/index.js";
 import { CompileError } from "../../../src/model/compile/errors.js";
 import {
@@ -108,7 +108,12 @@ test("budgets are calibrated into model.json where the executor reads them, and 
 test("the executor's card reader accepts the card and reads its precision", async () => {
   const meta = await loadModelMetadata(dir);
   const digest = await verifyModelFiles(dir, meta);
-  const card = await readModelCard(dir, meta, digest.weightCheckpointSha256);
+  const card = await readModelCard(
+    dir,
+    meta,
+    digest.weightCheckpointSha256,
+    new VerifierSet([signer.verifier]),
+  );
   assert.ok(card !== null && card.summary !== null);
   assert.equal(
     card.summary.logitsMaxDeltaVsTorch,
@@ -131,8 +136,15 @@ test("a card for other files is refused by the executor's reader and by openMode
     files: meta.files.map((f) => (f.path === "model.onnx.data" ? { ...f, sha256: "0".repeat(64) } : f)),
   };
   await assert.rejects(
-    readModelCard(dir, changed, "0".repeat(64)),
-    (e: unknown) => e instanceof ModelError && e.code === "MODEL_METADATA_INVALID",
+    readModelCard(dir, changed, "0".repeat(64), new VerifierSet([signer.verifier])),
+    isCardInvalid,
+  );
+  // A card signed by a key the instance does not trust is refused too.
+  const stranger = parseSigningKey(generateSigningKey("stranger/zeq-np"));
+  const digest = await verifyModelFiles(dir, meta);
+  await assert.rejects(
+    readModelCard(dir, meta, digest.weightCheckpointSha256, new VerifierSet([stranger.verifier])),
+    isCardInvalid,
   );
   const text = readFileSync(join(dir, MODEL_CARD_FILE), "utf8");
   assert.throws(() => openModelCard(text, new VerifierSet([signer.verifier]), changed), isCardInvalid);
