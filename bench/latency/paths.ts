@@ -21,7 +21,7 @@ import type { ExecuteRequest, InputTensor } from "../../src/execute/types.js";
 import { openInstance, type Instance } from "../../src/instance/open.js";
 import type { Operator } from "../../src/record/schema.js";
 import { HttpClient, PLAYGROUND } from "../lib/http-client.js";
-import { argmaxLastRow, nextStepFeeds, type ModelInputs, type ModelName } from "../lib/inputs.js";
+import { argmaxLastRow, nextStepFeeds, type ModelInputs, type ModelName, type Variant } from "../lib/inputs.js";
 import { BareSession } from "../lib/ort-direct.js";
 import { startServerChild, type ServerChild } from "../lib/server-child.js";
 import { TorchClient, type TorchReady } from "./torch-client.js";
@@ -45,9 +45,11 @@ export interface PathSet {
   threads: number;
   torch: TorchReady | null;
   torchSkipped: string | null;
-  /** One forward pass of the model's timed input on `path`, in ms. @throws on a refused or failed call */
+  /** Makes `variant` the input of the next calls (uploads it to PyTorch). */
+  prepare(model: ModelName, variant: Variant): Promise<void>;
+  /** One forward pass of the prepared input on `path`, in ms. @throws on a refused or failed call */
   pass(path: PathName, model: ModelName): Promise<number>;
-  /** GPT-2: the prompt pass then `steps` cached steps. @throws on a refused or failed call */
+  /** GPT-2: the prepared prompt's pass then `steps` cached steps. @throws on a refused or failed call */
   generate(path: PathName, steps: number): Promise<Generation>;
   close(): Promise<void>;
 }
@@ -172,6 +174,7 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
     await close();
     throw err;
   }
+  const current = new Map<ModelName, Variant>(names.map((n) => [n, { feeds: inputs[n].feeds, natural: inputs[n].natural }]));
   const auditedPath = new AuditedPath(instance);
   audited = auditedPath;
   const engine = instance.engine;
@@ -182,7 +185,7 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
   };
 
   const httpCall = async (model: ModelName, extra: Record<string, unknown> = {}): Promise<number> => {
-    const body = JSON.stringify({ operators: OPERATORS, inputs: { model, ...inputs[model].natural, ...extra } });
+    const body = JSON.stringify({ operators: OPERATORS, inputs: { model, ...current.get(model)!.natural, ...extra } });
     const reply = await client.post(PLAYGROUND, body);
     if (reply.status !== 200) throw new Error(`HTTP ${reply.status}: ${reply.body.toString().slice(0, 300)}`);
     return reply.ms;
@@ -190,13 +193,13 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
 
   const auditedRequest = (model: ModelName, maxTokens = 1) =>
     model === "gpt2"
-      ? { model, inputs: [{ kind: "prompt" as const, prompt: String(inputs.gpt2.natural.prompt), maxTokens }] }
-      : { model, inputs: [{ kind: "tensors" as const, tensors: inputs[model].feeds }] };
+      ? { model, inputs: [{ kind: "prompt" as const, prompt: String(current.get(model)!.natural.prompt), maxTokens }] }
+      : { model, inputs: [{ kind: "tensors" as const, tensors: current.get(model)!.feeds }] };
 
   const bareGenerate = async (steps: number): Promise<Generation> => {
     const g = inputs.gpt2;
     const session = bare.get("gpt2")!;
-    let out = await session.run(g.feeds);
+    let out = await session.run(current.get("gpt2")!.feeds);
     const promptMs = out.ms;
     const stepMs: number[] = [];
     let past = g.inputSize;
@@ -219,7 +222,7 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
       const r = await engine.run(id, feedMap(feeds), { inputSize: feeds[2]!.shape[1]! });
       return { ms: performance.now() - start, r };
     };
-    let { ms: promptMs, r } = await timed(g.feeds);
+    let { ms: promptMs, r } = await timed(current.get("gpt2")!.feeds);
     const stepMs: number[] = [];
     let past = g.inputSize;
     for (let s = 0; s < steps; s++) {
@@ -240,13 +243,18 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
     threads,
     torch: torchReady,
     torchSkipped,
+    async prepare(model, variant) {
+      current.set(model, variant);
+      if (torch !== null) await torch.set(model, variant.feeds);
+    },
     async pass(path, model) {
+      const feeds = current.get(model)!.feeds;
       switch (path) {
         case "bare":
-          return (await bare.get(model)!.run(inputs[model].feeds)).ms;
+          return (await bare.get(model)!.run(feeds)).ms;
         case "engine": {
           const start = performance.now();
-          await engine.run(engineId(model), feedMap(inputs[model].feeds), { inputSize: inputs[model].inputSize });
+          await engine.run(engineId(model), feedMap(feeds), { inputSize: inputs[model].inputSize });
           return performance.now() - start;
         }
         case "audited": {

@@ -127,6 +127,15 @@ function row(
   };
 }
 
+/** Sets each row's fraction of peak from the final peak measurements (FLOP/s by thread count). */
+export function applyPeaks(rows: LatencyRow[], peaks: ReadonlyMap<number, number>): void {
+  for (const r of rows) {
+    const bare = r.paths.bare.summary?.p50 ?? null;
+    const peak = peaks.get(r.threads);
+    r.fractionOfPeak = r.flops !== null && bare !== null && peak ? r.flops / (bare / 1000) / peak : null;
+  }
+}
+
 /** FLOPs of one pass of the timed input, and of the k-th cached step for GPT-2 (mean over the steps). */
 function flopsOf(input: ModelInputs, steps: number): { pass: number | null; step: number | null } {
   const formula = closedFormFlops(input.meta.architecture as never);
@@ -160,6 +169,7 @@ async function measureThreads(
       const c = new Collector();
       const flops = flopsOf(inputs[model], plan.steps);
       for (let round = 0; round < plan.warmup + plan.passes[model]; round++) {
+        await set.prepare(model, await inputs[model].variant(round));
         for (const path of rotated(paths, round)) {
           if (round < plan.warmup) await set.pass(path, model).catch(() => undefined);
           else await c.time(path, round, () => set.pass(path, model));
@@ -172,6 +182,7 @@ async function measureThreads(
         const g = new Collector();
         const warm = plan.warmup > 0 ? 1 : 0;
         for (let round = 0; round < warm + plan.generations; round++) {
+          await set.prepare("gpt2", await inputs.gpt2.variant(10_000 + round));
           for (const path of rotated(paths, round)) {
             if (round < warm) await set.generate(path, plan.steps).catch(() => undefined);
             else await g.time(path, round, async () => (await set.generate(path, plan.steps)).stepMs);

@@ -7,6 +7,10 @@
  * - bert-base-uncased: an English text of exactly 128 word pieces ([CLS] … [SEP]);
  * - gpt2: an English prompt of exactly 64 tokens, run as the executor runs a prompt: one
  *   pass of the decoder with an empty past, then one pass per generated token.
+ *
+ * Every round of the benchmark uses a variant (one pixel or the first word changed): the
+ * blob store keeps each distinct input and output once, so repeating one input would let
+ * the audited path skip the writes a real stream of requests pays for.
  */
 import { join } from "node:path";
 import sharp from "sharp";
@@ -20,6 +24,12 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 
 export const BERT_TOKENS = 128;
 export const GPT2_PROMPT_TOKENS = 64;
+
+/** What one round feeds: the tensors (bare, engine, audited, torch) and the natural input (HTTP). */
+export interface Variant {
+  feeds: InputTensor[];
+  natural: Record<string, unknown>;
+}
 
 export interface ModelInputs {
   name: ModelName;
@@ -35,7 +45,12 @@ export interface ModelInputs {
   natural: Record<string, unknown>;
   /** GPT-2 only. */
   decoder?: DecoderShape;
+  /** The input of round `round` (round 0 is `feeds`/`natural` themselves). */
+  variant(round: number): Promise<Variant>;
 }
+
+/** Words of one word piece (BERT) and one token (GPT-2), with or without a leading space. */
+const SWAP_WORDS = "the a one two three four five six seven eight nine ten red blue green black white old new big small good bad first last day night man woman city".split(" ");
 
 const SENTENCE = "the quick brown fox jumps over the lazy dog while a patient auditor reads every signed record";
 
@@ -45,8 +60,8 @@ function words(count: number): string {
   return Array.from({ length: count }, (_, i) => base[i % base.length]).join(" ");
 }
 
-/** A deterministic RGB test card: smooth gradients plus a few edges, so resizing has work to do. */
-async function testImage(side: number): Promise<Uint8Array> {
+/** A deterministic RGB test card: smooth gradients plus a few edges, so resizing has work to do; `mark` sets one pixel. */
+async function testImage(side: number, mark = 0): Promise<Uint8Array> {
   const raw = Buffer.alloc(side * side * 3);
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {
@@ -56,6 +71,9 @@ async function testImage(side: number): Promise<Uint8Array> {
       raw[i + 2] = ((x >> 4) + (y >> 4)) % 2 === 0 ? 200 : 40;
     }
   }
+  // Inside the centre crop, so the tensor changes too: 3 channels × 256 levels of variants.
+  const at = ((side >> 1) * side + (side >> 1)) * 3 + (mark % 3);
+  raw[at] = (raw[at]! + Math.floor(mark / 3)) % 256;
   return new Uint8Array(await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer());
 }
 
@@ -71,61 +89,94 @@ function fitWords(target: number, count: (text: string) => number): string {
 }
 
 async function resnet(dir: string, meta: ModelMetadata): Promise<ModelInputs> {
-  const png = await testImage(256);
   const pre = meta.preprocessing as { resize?: number; crop?: number };
-  const image = await preprocessImage(png, { resize: pre.resize, crop: pre.crop });
   const name = meta.inputs[0]?.name ?? "pixel_values";
+  const variant = async (round: number): Promise<Variant> => {
+    const png = await testImage(256, round);
+    const image = await preprocessImage(png, { resize: pre.resize, crop: pre.crop });
+    return {
+      feeds: [{ name, dtype: "float32", shape: [...image.dims], data: image.data }],
+      natural: { image: Buffer.from(png).toString("base64") },
+    };
+  };
+  const first = await variant(0);
   return {
     name: "resnet50",
     dir,
     meta,
     onnxPath: join(dir, "model.onnx"),
-    feeds: [{ name, dtype: "float32", shape: [...image.dims], data: image.data }],
-    inputSize: image.dims[2] * image.dims[3],
-    natural: { image: Buffer.from(png).toString("base64") },
+    ...first,
+    inputSize: first.feeds[0]!.shape[2]! * first.feeds[0]!.shape[3]!,
+    variant,
   };
+}
+
+/**
+ * `text` with its first two words replaced by the round's swap words (900 variants), if
+ * that keeps the token count; else the next pair that does.
+ */
+function swapFirstWords(text: string, round: number, count: (t: string) => number): string {
+  const words = text.split(" ");
+  const target = count(text);
+  const n = SWAP_WORDS.length;
+  for (let k = 0; k < n * n; k++) {
+    const r = round + k;
+    const candidate = [SWAP_WORDS[r % n], SWAP_WORDS[Math.floor(r / n) % n], ...words.slice(2)].join(" ");
+    if (count(candidate) === target) return candidate;
+  }
+  return text;
 }
 
 async function bert(dir: string, meta: ModelMetadata): Promise<ModelInputs> {
   const tokenizer = loadBertTokenizer();
-  const text = fitWords(BERT_TOKENS, (t) => tokenizer.encode(t).inputIds.length);
-  const enc = tokenizer.encode(text);
-  const byName: Record<string, number[]> = {
-    input_ids: enc.inputIds,
-    attention_mask: enc.attentionMask,
-    token_type_ids: enc.tokenTypeIds,
+  const count = (t: string) => tokenizer.encode(t).inputIds.length;
+  const base = fitWords(BERT_TOKENS, count);
+  const variant = async (round: number): Promise<Variant> => {
+    const text = round === 0 ? base : swapFirstWords(base, round, count);
+    const enc = tokenizer.encode(text);
+    const byName: Record<string, number[]> = {
+      input_ids: enc.inputIds,
+      attention_mask: enc.attentionMask,
+      token_type_ids: enc.tokenTypeIds,
+    };
+    const feeds = meta.inputs.map((spec): InputTensor => {
+      const values = byName[spec.name];
+      if (!values) throw new Error(`bert input ${spec.name} is not one the tokenizer fills`);
+      return { name: spec.name, dtype: "int64", shape: [1, values.length], data: BigInt64Array.from(values, BigInt) };
+    });
+    return { feeds, natural: { text } };
   };
-  const feeds = meta.inputs.map((spec): InputTensor => {
-    const values = byName[spec.name];
-    if (!values) throw new Error(`bert input ${spec.name} is not one the tokenizer fills`);
-    return { name: spec.name, dtype: "int64", shape: [1, values.length], data: BigInt64Array.from(values, BigInt) };
-  });
   return {
     name: "bert-base-uncased",
     dir,
     meta,
     onnxPath: join(dir, "model.onnx"),
-    feeds,
+    ...(await variant(0)),
     inputSize: BERT_TOKENS,
-    natural: { text },
+    variant,
   };
 }
 
 async function gpt2(dir: string, meta: ModelMetadata): Promise<ModelInputs> {
   const tokenizer = loadGpt2Tokenizer();
-  const prompt = fitWords(GPT2_PROMPT_TOKENS, (t) => tokenizer.encode(t).length);
+  const count = (t: string) => tokenizer.encode(t).length;
+  const base = fitWords(GPT2_PROMPT_TOKENS, count);
   const shape = decoderShape(meta);
   const path = meta.decoder_with_past?.path;
   if (!path) throw new Error("gpt2 has no decoder with past");
+  const variant = async (round: number): Promise<Variant> => {
+    const prompt = round === 0 ? base : swapFirstWords(base, round, count);
+    return { feeds: stepFeeds(tokenizer.encode(prompt), 0, null, shape), natural: { prompt } };
+  };
   return {
     name: "gpt2",
     dir,
     meta,
     onnxPath: join(dir, path),
-    feeds: stepFeeds(tokenizer.encode(prompt), 0, null, shape),
+    ...(await variant(0)),
     inputSize: GPT2_PROMPT_TOKENS,
-    natural: { prompt },
     decoder: shape,
+    variant,
   };
 }
 

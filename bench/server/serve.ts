@@ -18,6 +18,8 @@ export interface ServeOptions {
   /** Engine workers; default: physical cores. */
   workers?: number;
   intraOpThreads?: number;
+  /** CS43 budgets to configure (model name → T(n) = a + b·n·log2(n+1) ms) for models that state none. */
+  latencyBudgets?: Record<string, { a: number; b: number }>;
 }
 
 async function main(): Promise<void> {
@@ -32,6 +34,12 @@ async function main(): Promise<void> {
       session: { intraOpNumThreads: opts.intraOpThreads ?? 1 },
     },
   });
+  for (const [name, latencyMs] of Object.entries(opts.latencyBudgets ?? {})) {
+    const entry = instance.catalog.get(name);
+    for (const id of [entry.engineId, entry.decoderEngineId]) {
+      if (id !== null) instance.engine.configure(id, { budgets: { ...instance.engine.info(id).budgets, latencyMs } });
+    }
+  }
   const apiKey = generateApiKey();
   const server = await startServer({
     executor: instance.executor,

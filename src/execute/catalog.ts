@@ -6,13 +6,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isZeqError, type ZeqError } from "../core/errors.js";
-import type { BudgetConfig, InferenceEngine, ModelInfo } from "../inference/index.js";
+import type { BudgetConfig, CostModel, InferenceEngine, ModelInfo } from "../inference/index.js";
 import { listModels, loadModelMetadata, resolveModelDir, type ModelMetadata } from "../model/index.js";
 import { verifyModelFiles, type HashProgress } from "../model/integrity.js";
 import type { DsseEnvelope } from "../record/dsse.js";
 import type { VerifierSet } from "../keys/index.js";
 import { ModelError } from "../model/errors.js";
 import { readModelCard, type ModelCardSummary } from "./model-card.js";
+import { warmUp } from "./warmup.js";
 
 export interface CatalogEntry {
   meta: ModelMetadata;
@@ -56,6 +57,18 @@ function coefficients(value: unknown, a: string, b: string): Record<string, numb
 export function budgetsOf(meta: ModelMetadata): BudgetConfig {
   const latency = coefficients(meta.budgets?.latency_ms, "a", "b");
   const memory = coefficients(meta.budgets?.memory_bytes, "c", "d");
+  return {
+    ...(latency ? { latencyMs: latency as { a: number; b: number } } : {}),
+    ...(memory ? { memoryBytes: memory as { c: number; d: number } } : {}),
+  };
+}
+
+/** The calibrated cost model (the fit before margins), which admission predicts run time from. */
+export function costOf(meta: ModelMetadata): CostModel {
+  const fit = (meta.budgets?.calibration as { fit?: unknown } | undefined)?.fit as
+    Record<string, unknown> | undefined;
+  const latency = coefficients(fit?.latency_ms, "a", "b");
+  const memory = coefficients(fit?.memory_bytes, "c", "d");
   return {
     ...(latency ? { latencyMs: latency as { a: number; b: number } } : {}),
     ...(memory ? { memoryBytes: memory as { c: number; d: number } } : {}),
@@ -112,13 +125,15 @@ export class ModelCatalog {
     const meta = await loadModelMetadata(dir);
     const digest = await verifyModelFiles(dir, meta, options.onHashProgress?.(`${name}/${version}`));
     const budgets = budgetsOf(meta);
+    const cost = costOf(meta);
     const engineId = `${name}/${version}`;
-    const info = await options.engine.load(engineId, join(dir, "model.onnx"), { budgets });
+    const info = await options.engine.load(engineId, join(dir, "model.onnx"), { budgets, cost });
     let decoderEngineId: string | null = null;
     if (meta.decoder_with_past) {
       decoderEngineId = `${engineId}#decoder_with_past`;
-      await options.engine.load(decoderEngineId, join(dir, meta.decoder_with_past.path), { budgets });
+      await options.engine.load(decoderEngineId, join(dir, meta.decoder_with_past.path), { budgets, cost });
     }
+    await warmUp(options.engine, engineId, decoderEngineId, meta);
     const card = await readModelCard(dir, meta, digest.weightCheckpointSha256, options.cardVerifiers);
     return {
       meta,

@@ -222,7 +222,7 @@ export class InferenceEngine {
     const job = this.scheduler.submit(modelId, request, transfer, admission.predictedRunMs ?? 0);
     const finish = (outcome: JobOutcome): RunResult => {
       const result = buildRunResult(modelId, admission, admittedAt, outcome, this.environment);
-      entry.observed.add(n, result.runMs);
+      if (opts.observe !== false) entry.observed.add(n, result.runMs);
       return result;
     };
     // Beyond setTimeout's range (~24.8 days) a deadline means nothing; the timer would misfire.

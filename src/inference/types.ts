@@ -106,6 +106,8 @@ export interface RunOptions {
    * input; the caller's arrays become detached). Views on part of a buffer are still copied.
    */
   transferInputs?: boolean;
+  /** Count this run in the online latency fit (default true; false for warm-up runs). */
+  observe?: boolean;
 }
 
 export interface LatencyReport {

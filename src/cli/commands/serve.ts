@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { globalsOf } from "../globals.js";
 import {
   BUILDABLE_MODELS,
   buildModel,
@@ -81,7 +82,7 @@ async function compileUncompiled(modelsDir: string, signer: Signer): Promise<voi
         signer,
         onProgress: (p) => {
           if (p.stage === "hash" || p.stage === "manifest") bar.update(p.done, p.total, p.stage);
-          else if (p.done === 0) bar.update(1, 1, `${p.stage}: ${p.detail}`);
+          else if (p.done === 0) printLine(`  ${p.stage}: ${p.detail}`);
         },
       });
       bar.stop();
@@ -118,7 +119,7 @@ export function registerServeCommand(program: Command): void {
     .option("--workers <n>", "inference worker threads (default: physical cores)")
     .option("--log-level <level>", "log level (env LOG_LEVEL)", process.env.LOG_LEVEL ?? "info")
     .action(async (opts: ServeOptions, cmd: Command) => {
-      const g = cmd.optsWithGlobals<{ data: string }>();
+      const g = globalsOf(cmd);
       if (opts.size !== "base" && opts.size !== "tiny")
         throw new CliError("CLI_USAGE", "--size is base or tiny");
       const listenPort = port(opts.port);

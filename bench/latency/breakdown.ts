@@ -1,0 +1,139 @@
+/**
+ * Where the audited call's extra time goes, part by part, with the executor's own pieces
+ * run one at a time on a real forward pass's inputs and outputs (fresh ones each repeat, so
+ * the blob store writes what a stream of distinct requests makes it write):
+ *
+ *   retain inputs   tensor bundle of the feeds → blob store put (SHA-256, write, fsync ×2)
+ *   retain outputs  the same for each output too large to inline (> 4096 values)
+ *   record          the compute record: SHA-256 digests of every input and output tensor
+ *   commit          canonical bytes, DSSE signature, durable log append, receipt
+ */
+import { join } from "node:path";
+import { BlobStore } from "../../src/blob/store.js";
+import { encodeTensorBundle } from "../../src/blob/tensor-bundle.js";
+import { buildComputeRecord, INLINE_VALUES_MAX } from "../../src/execute/record-builder.js";
+import type { InputTensor, OutputTensor } from "../../src/execute/types.js";
+import { argmaxLastRow, nextStepFeeds, type ModelInputs } from "../lib/inputs.js";
+import { BareSession } from "../lib/ort-direct.js";
+import { summarize } from "../lib/stats.js";
+import { openBenchLog } from "../log/bench-log.js";
+
+export interface BreakdownRow {
+  model: string;
+  kind: "pass" | "step";
+  /** Bytes of the feeds and of the outputs retained as blobs. */
+  inputBytes: number;
+  retainedOutputBytes: number;
+  /** Median ms of each part. */
+  retainInputsMs: number;
+  retainOutputsMs: number;
+  recordMs: number;
+  commitMs: number;
+  totalMs: number;
+}
+
+const bytesOf = (ts: readonly { data: { byteLength: number } }[]) => ts.reduce((s, t) => s + t.data.byteLength, 0);
+const median = (v: number[]) => summarize(v).p50;
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  const start = performance.now();
+  const value = await fn();
+  return [performance.now() - start, value];
+}
+
+/** @throws when a model cannot be run */
+export async function measureBreakdown(inputs: ModelInputs[], repeats: number): Promise<BreakdownRow[]> {
+  const bench = await openBenchLog("breakdown");
+  const blobs = new BlobStore(join(bench.dir, "blobs"));
+  const rows: BreakdownRow[] = [];
+  try {
+    for (const input of inputs) {
+      const session = await BareSession.open(input.onnxPath, 1);
+      try {
+        const cases: Array<{ kind: "pass" | "step"; feeds: InputTensor[]; outputs: OutputTensor[] }[]> = [];
+        for (let r = 0; r < repeats; r++) {
+          const feeds = (await input.variant(20_000 + r)).feeds;
+          const out = await session.run(feeds);
+          const one: { kind: "pass" | "step"; feeds: InputTensor[]; outputs: OutputTensor[] }[] = [
+            { kind: "pass", feeds, outputs: out.outputs },
+          ];
+          if (input.decoder) {
+            const logits = out.outputs.find((o) => o.name === "logits")!;
+            const next = argmaxLastRow(logits.data as Float32Array, logits.shape[1]!, logits.shape[2]!);
+            const present = out.outputs.filter((o) => o.name.startsWith("present."));
+            const stepFeeds = nextStepFeeds(input.decoder, next, input.inputSize, present);
+            one.push({ kind: "step", feeds: stepFeeds, outputs: (await session.run(stepFeeds)).outputs });
+          }
+          cases.push(one);
+        }
+        for (const kind of ["pass", "step"] as const) {
+          const parts = { retainInputs: [] as number[], retainOutputs: [] as number[], record: [] as number[], commit: [] as number[] };
+          let inputBytes = 0;
+          let retainedOutputBytes = 0;
+          for (const c of cases.flat().filter((x) => x.kind === kind)) {
+            const [inMs, retained] = await timed(() => blobs.put(encodeTensorBundle(c.feeds.map((f) => ({ ...f })))));
+            const large = c.outputs.filter((o) => o.data.length > INLINE_VALUES_MAX);
+            const [outMs, outBlobs] = await timed(async () => {
+              const m = new Map<string, string>();
+              for (const o of large) m.set(o.name, await blobs.put(encodeTensorBundle([o])));
+              return m;
+            });
+            const [recordMs, record] = await timed(() =>
+              buildComputeRecord({
+                model: { name: input.name, version: "1", weightCheckpointSha256: "ab".repeat(32), file: "model.onnx" },
+                requestId: `breakdown-${kind}`,
+                batch: null,
+                raw: null,
+                feeds: c.feeds,
+                retainedInputSha256: retained,
+                outputs: c.outputs,
+                outputBlobs: outBlobs,
+                startedAtMs: Date.now(),
+                operators: ["KO42"],
+                latency: { budget_ms: null, measured_ms: 1, total_ms: 1, held: null },
+                memory: { budget_bytes: null, predicted_bytes: null, peak_bytes: 0, held: null },
+                environment: {
+                  runtime: "onnxruntime-node",
+                  runtime_version: "1.30.0",
+                  execution_provider: "cpu",
+                  graph_optimization_level: "all",
+                  intra_op_threads: 1,
+                  inter_op_threads: 1,
+                  cpu: "bench",
+                  platform: `${process.platform}-${process.arch}`,
+                  node_version: process.version,
+                },
+                previousRecordSha256: null,
+                signerKeyId: bench.signer.keyId,
+              }),
+            );
+            const [commitMs] = await timed(() => bench.committer.commit(record));
+            parts.retainInputs.push(inMs);
+            parts.retainOutputs.push(outMs);
+            parts.record.push(recordMs);
+            parts.commit.push(commitMs);
+            inputBytes = bytesOf(c.feeds);
+            retainedOutputBytes = bytesOf(large);
+          }
+          if (parts.commit.length === 0) continue;
+          const row = {
+            model: input.name,
+            kind,
+            inputBytes,
+            retainedOutputBytes,
+            retainInputsMs: median(parts.retainInputs),
+            retainOutputsMs: median(parts.retainOutputs),
+            recordMs: median(parts.record),
+            commitMs: median(parts.commit),
+          };
+          rows.push({ ...row, totalMs: row.retainInputsMs + row.retainOutputsMs + row.recordMs + row.commitMs });
+        }
+      } finally {
+        await session.release();
+      }
+    }
+  } finally {
+    await bench.close();
+  }
+  return rows;
+}

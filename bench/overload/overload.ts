@@ -1,0 +1,170 @@
+/**
+ * Section 4: overload. The real server (its own process, default engine: one worker per
+ * physical core) serves one model with its CS43 budget; every request names KO42 and CS43.
+ *
+ *   1. capacity: a closed loop of 2 callers per worker measures accepted requests per second;
+ *   2. open-loop Poisson arrivals at 1×, 2×, 3× that capacity, each for a bounded time;
+ *   3. the server is stopped gracefully and its log audited (fsck, one record per receipt).
+ *
+ * Reported per level: accepted p50/p99 against the budget, the 503 refusals' latency and
+ * whether each carried Retry-After, and every other status (there should be none).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { physicalCores } from "../../src/inference/index.js";
+import { latencyAt } from "../../src/inference/budgets.js";
+import { HttpClient } from "../lib/http-client.js";
+import type { ModelInputs } from "../lib/inputs.js";
+import { progress } from "../lib/progress.js";
+import { startServerChild } from "../lib/server-child.js";
+import { summarize, type Summary } from "../lib/stats.js";
+import { auditLog, type LogAudit } from "./audit-log.js";
+import { closedLoop, openLoop, type Outcome } from "./open-loop.js";
+
+export interface OverloadPlan {
+  levels: number[];
+  seconds: number;
+  capacitySeconds: number;
+  timeoutMs: number;
+  /** CS43 budget (ms, constant) configured when the model's model.json states none. */
+  fallbackBudgetMs: number;
+}
+
+export interface LevelResult {
+  level: number;
+  offeredPerSecond: number;
+  sent: number;
+  accepted: number;
+  acceptedPerSecond: number;
+  /** Client-side: request sent to answer read, HTTP and preprocessing included. */
+  acceptedMs: Summary | null;
+  /** Server-side: the records' latency.total_ms (admission to result), which CS43 bounds. */
+  acceptedServerMs: Summary | null;
+  /** Accepted records whose CS43 budget held. */
+  acceptedHeld: number;
+  /** accepted p99 (client-side) ≤ budget */
+  p99WithinBudget: boolean | null;
+  serverP99WithinBudget: boolean | null;
+  rejected503: number;
+  rejectedMs: Summary | null;
+  rejectedWithRetryAfter: number;
+  /** Status → count for everything that is neither 200 nor 503 (0 = network error/timeout). */
+  otherStatuses: Record<string, number>;
+  otherCodes: Record<string, number>;
+}
+
+export interface OverloadResult {
+  model: string;
+  workers: number;
+  budgetMs: number | null;
+  budgetSource: string;
+  capacityPerSecond: number;
+  capacityMs: Summary | null;
+  levels: LevelResult[];
+  audit: LogAudit;
+}
+
+function count<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return out;
+}
+
+function level(levelValue: number, offered: number, seconds: number, outcomes: Outcome[], budgetMs: number | null): LevelResult {
+  const ok = outcomes.filter((o) => o.status === 200);
+  const refused = outcomes.filter((o) => o.status === 503);
+  const other = outcomes.filter((o) => o.status !== 200 && o.status !== 503);
+  const acceptedMs = ok.length > 0 ? summarize(ok.map((o) => o.ms)) : null;
+  const server = ok.flatMap((o) => (o.serverTotalMs === null ? [] : [o.serverTotalMs]));
+  const acceptedServerMs = server.length > 0 ? summarize(server) : null;
+  return {
+    level: levelValue,
+    offeredPerSecond: offered,
+    sent: outcomes.length,
+    accepted: ok.length,
+    acceptedPerSecond: ok.length / seconds,
+    acceptedMs,
+    acceptedServerMs,
+    acceptedHeld: ok.filter((o) => o.held === true).length,
+    p99WithinBudget: acceptedMs && budgetMs !== null ? acceptedMs.p99 <= budgetMs : null,
+    serverP99WithinBudget: acceptedServerMs && budgetMs !== null ? acceptedServerMs.p99 <= budgetMs : null,
+    rejected503: refused.length,
+    rejectedMs: refused.length > 0 ? summarize(refused.map((o) => o.ms)) : null,
+    rejectedWithRetryAfter: refused.filter((o) => o.retryAfter !== null).length,
+    otherStatuses: count(other, (o) => String(o.status)),
+    otherCodes: count(other, (o) => o.code ?? "none"),
+  };
+}
+
+/** The CS43 budget the model states for this input, from model.json (calibrated or configured). */
+function statedBudget(input: ModelInputs): number | null {
+  const l = (input.meta.budgets as { latency_ms?: { a?: unknown; b?: unknown } } | undefined)?.latency_ms;
+  if (typeof l?.a !== "number" || typeof l.b !== "number") return null;
+  return latencyAt({ a: l.a, b: l.b }, input.inputSize);
+}
+
+/** @throws when the server cannot start */
+export async function runOverload(repoRoot: string, modelsDir: string, input: ModelInputs, plan: OverloadPlan): Promise<OverloadResult> {
+  const dir = mkdtempSync(join(tmpdir(), "zeq-bench-overload-"));
+  const workers = physicalCores();
+  const budgetFromFile = statedBudget(input);
+  const server = await startServerChild(repoRoot, {
+    dataDir: dir,
+    modelsDir,
+    ...(budgetFromFile === null ? { latencyBudgets: { [input.name]: { a: plan.fallbackBudgetMs, b: 0 } } } : {}),
+  });
+  const client = new HttpClient(server.url, server.apiKey);
+  const body = (requestId: string) =>
+    JSON.stringify({
+      operators: ["KO42", "CS43"],
+      inputs: { model: input.name, ...input.natural },
+      request_id: requestId,
+    });
+  const all: Outcome[] = [];
+  let stopped = false;
+  try {
+    // Warm-up also seeds the engine's observed run times, which admission predicts from.
+    all.push(...(await closedLoop(client, body, "warm-up", workers, 2, 4 * workers)).outcomes);
+    const bar = progress("overload");
+    bar.update(0, plan.levels.length + 1, "measuring capacity");
+    const cap = await closedLoop(client, body, "capacity", 2 * workers, plan.capacitySeconds, 100_000);
+    all.push(...cap.outcomes);
+    const capOk = cap.outcomes.filter((o) => o.status === 200);
+    const capacity = capOk.length / cap.seconds;
+    const seenBudget = capOk.find((o) => o.budgetMs !== null)?.budgetMs ?? null;
+    const budgetMs = seenBudget ?? budgetFromFile;
+    const levels: LevelResult[] = [];
+    for (const [i, k] of plan.levels.entries()) {
+      const rate = Math.max(0.5, k * capacity);
+      const outcomes = await openLoop(client, body, `${k}x`, rate, plan.seconds, plan.timeoutMs, 1000 + k, (sent, total) =>
+        bar.update(i + 1, plan.levels.length + 1, `${k}× capacity: sent ${sent}/${total}`),
+      );
+      all.push(...outcomes);
+      levels.push(level(k, rate, plan.seconds, outcomes, budgetMs));
+    }
+    bar.update(plan.levels.length + 1, plan.levels.length + 1, "stopping the server, auditing its log");
+    bar.stop();
+    client.close();
+    await server.stop();
+    stopped = true;
+    const audit = await auditLog(join(dir, "log.sqlite"), server.verifierKey, all);
+    return {
+      model: input.name,
+      workers,
+      budgetMs,
+      budgetSource:
+        budgetFromFile === null
+          ? `configured by the benchmark (${plan.fallbackBudgetMs} ms): model.json states none`
+          : "model.json (calibrated at compile time), as stated in the records",
+      capacityPerSecond: capacity,
+      capacityMs: capOk.length > 0 ? summarize(capOk.map((o) => o.ms)) : null,
+      levels,
+      audit,
+    };
+  } finally {
+    client.close();
+    if (!stopped) await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
