@@ -39,7 +39,8 @@ function sectionList(value: string | undefined, fallback: readonly Section[]): S
   if (value === undefined) return [...fallback];
   const names = value.split(",").map((s) => s.trim());
   for (const n of names) {
-    if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n}; sections: ${SECTIONS.join(", ")}`);
+    if (!(SECTIONS as readonly string[]).includes(n))
+      throw new Error(`unknown section ${n}; sections: ${SECTIONS.join(", ")}`);
   }
   return names as Section[];
 }
@@ -128,7 +129,9 @@ async function main(): Promise<number> {
       process.stderr.write(`  ${w} writers, ${shape} records…\n`);
       log.throughput.push(await measureThroughput(w, plan.throughput.seconds, shape));
     }
-    log.parts = (["bert", "resnet"] as const).map((s) => measureCommitParts(s, plan.parts.records, plan.parts.syncs));
+    log.parts = (["bert", "resnet"] as const).map((s) =>
+      measureCommitParts(s, plan.parts.records, plan.parts.syncs),
+    );
   });
   await attempt("verify", async () => {
     log.verify = await measureVerifyRate(plan.verify.receipts, plan.verify.windows, plan.verify.windowMs);
@@ -151,7 +154,8 @@ async function main(): Promise<number> {
     const again = await measurePeaks();
     results.peakRuns = [...results.peak, ...again];
     results.peak = results.peak.map((p, i) => bestPeak(p, again[i]!));
-    if (results.latency) applyPeaks(results.latency.rows, new Map(results.peak.map((p) => [p.threads, p.peakFlops])));
+    if (results.latency)
+      applyPeaks(results.latency.rows, new Map(results.peak.map((p) => [p.threads, p.peakFlops])));
   }
   results.load = load.stop();
   results.seconds = (performance.now() - started) / 1000;

@@ -32,7 +32,8 @@ export interface BreakdownRow {
   totalMs: number;
 }
 
-const bytesOf = (ts: readonly { data: { byteLength: number } }[]) => ts.reduce((s, t) => s + t.data.byteLength, 0);
+const bytesOf = (ts: readonly { data: { byteLength: number } }[]) =>
+  ts.reduce((s, t) => s + t.data.byteLength, 0);
 const median = (v: number[]) => summarize(v).p50;
 
 async function timed<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
@@ -67,11 +68,18 @@ export async function measureBreakdown(inputs: ModelInputs[], repeats: number): 
           cases.push(one);
         }
         for (const kind of ["pass", "step"] as const) {
-          const parts = { retainInputs: [] as number[], retainOutputs: [] as number[], record: [] as number[], commit: [] as number[] };
+          const parts = {
+            retainInputs: [] as number[],
+            retainOutputs: [] as number[],
+            record: [] as number[],
+            commit: [] as number[],
+          };
           let inputBytes = 0;
           let retainedOutputBytes = 0;
           for (const c of cases.flat().filter((x) => x.kind === kind)) {
-            const [inMs, retained] = await timed(() => blobs.put(encodeTensorBundle(c.feeds.map((f) => ({ ...f })))));
+            const [inMs, retained] = await timed(() =>
+              blobs.put(encodeTensorBundle(c.feeds.map((f) => ({ ...f })))),
+            );
             const large = c.outputs.filter((o) => o.data.length > INLINE_VALUES_MAX);
             const [outMs, outBlobs] = await timed(async () => {
               const m = new Map<string, string>();
@@ -80,7 +88,12 @@ export async function measureBreakdown(inputs: ModelInputs[], repeats: number): 
             });
             const [recordMs, record] = await timed(() =>
               buildComputeRecord({
-                model: { name: input.name, version: "1", weightCheckpointSha256: "ab".repeat(32), file: "model.onnx" },
+                model: {
+                  name: input.name,
+                  version: "1",
+                  weightCheckpointSha256: "ab".repeat(32),
+                  file: "model.onnx",
+                },
                 requestId: `breakdown-${kind}`,
                 batch: null,
                 raw: null,
@@ -126,7 +139,10 @@ export async function measureBreakdown(inputs: ModelInputs[], repeats: number): 
             recordMs: median(parts.record),
             commitMs: median(parts.commit),
           };
-          rows.push({ ...row, totalMs: row.retainInputsMs + row.retainOutputsMs + row.recordMs + row.commitMs });
+          rows.push({
+            ...row,
+            totalMs: row.retainInputsMs + row.retainOutputsMs + row.recordMs + row.commitMs,
+          });
         }
       } finally {
         await session.release();

@@ -21,7 +21,13 @@ import type { ExecuteRequest, InputTensor } from "../../src/execute/types.js";
 import { openInstance, type Instance } from "../../src/instance/open.js";
 import type { Operator } from "../../src/record/schema.js";
 import { HttpClient, PLAYGROUND } from "../lib/http-client.js";
-import { argmaxLastRow, nextStepFeeds, type ModelInputs, type ModelName, type Variant } from "../lib/inputs.js";
+import {
+  argmaxLastRow,
+  nextStepFeeds,
+  type ModelInputs,
+  type ModelName,
+  type Variant,
+} from "../lib/inputs.js";
 import { BareSession } from "../lib/ort-direct.js";
 import { startServerChild, type ServerChild } from "../lib/server-child.js";
 import { TorchClient, type TorchReady } from "./torch-client.js";
@@ -174,7 +180,9 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
     await close();
     throw err;
   }
-  const current = new Map<ModelName, Variant>(names.map((n) => [n, { feeds: inputs[n].feeds, natural: inputs[n].natural }]));
+  const current = new Map<ModelName, Variant>(
+    names.map((n) => [n, { feeds: inputs[n].feeds, natural: inputs[n].natural }]),
+  );
   const auditedPath = new AuditedPath(instance);
   audited = auditedPath;
   const engine = instance.engine;
@@ -185,7 +193,10 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
   };
 
   const httpCall = async (model: ModelName, extra: Record<string, unknown> = {}): Promise<number> => {
-    const body = JSON.stringify({ operators: OPERATORS, inputs: { model, ...current.get(model)!.natural, ...extra } });
+    const body = JSON.stringify({
+      operators: OPERATORS,
+      inputs: { model, ...current.get(model)!.natural, ...extra },
+    });
     const reply = await client.post(PLAYGROUND, body);
     if (reply.status !== 200) throw new Error(`HTTP ${reply.status}: ${reply.body.toString().slice(0, 300)}`);
     return reply.ms;
@@ -193,7 +204,12 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
 
   const auditedRequest = (model: ModelName, maxTokens = 1) =>
     model === "gpt2"
-      ? { model, inputs: [{ kind: "prompt" as const, prompt: String(current.get(model)!.natural.prompt), maxTokens }] }
+      ? {
+          model,
+          inputs: [
+            { kind: "prompt" as const, prompt: String(current.get(model)!.natural.prompt), maxTokens },
+          ],
+        }
       : { model, inputs: [{ kind: "tensors" as const, tensors: current.get(model)!.feeds }] };
 
   const bareGenerate = async (steps: number): Promise<Generation> => {
@@ -222,7 +238,9 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
       const r = await engine.run(id, feedMap(feeds), { inputSize: feeds[2]!.shape[1]! });
       return { ms: performance.now() - start, r };
     };
-    let { ms: promptMs, r } = await timed(current.get("gpt2")!.feeds);
+    const prompt = await timed(current.get("gpt2")!.feeds);
+    const promptMs = prompt.ms;
+    let r = prompt.r;
     const stepMs: number[] = [];
     let past = g.inputSize;
     for (let s = 0; s < steps; s++) {

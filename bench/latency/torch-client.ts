@@ -51,7 +51,9 @@ export class TorchClient {
     const first = JSON.parse(await client.nextLine()) as { event?: string; ok?: boolean } & TorchReady;
     if (first.event !== "ready") {
       client.kill();
-      throw new Error(`the PyTorch helper did not start: ${client.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+      throw new Error(
+        `the PyTorch helper did not start: ${client.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+      );
     }
     return { client, ready: first };
   }

@@ -50,9 +50,13 @@ export interface ModelInputs {
 }
 
 /** Words of one word piece (BERT) and one token (GPT-2), with or without a leading space. */
-const SWAP_WORDS = "the a one two three four five six seven eight nine ten red blue green black white old new big small good bad first last day night man woman city".split(" ");
+const SWAP_WORDS =
+  "the a one two three four five six seven eight nine ten red blue green black white old new big small good bad first last day night man woman city".split(
+    " ",
+  );
 
-const SENTENCE = "the quick brown fox jumps over the lazy dog while a patient auditor reads every signed record";
+const SENTENCE =
+  "the quick brown fox jumps over the lazy dog while a patient auditor reads every signed record";
 
 /** `count` whole words of SENTENCE repeated, as text. */
 function words(count: number): string {
@@ -74,7 +78,11 @@ async function testImage(side: number, mark = 0): Promise<Uint8Array> {
   // Inside the centre crop, so the tensor changes too: 3 channels × 256 levels of variants.
   const at = ((side >> 1) * side + (side >> 1)) * 3 + (mark % 3);
   raw[at] = (raw[at]! + Math.floor(mark / 3)) % 256;
-  return new Uint8Array(await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp(raw, { raw: { width: side, height: side, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 /** Smallest word count whose encoding has exactly `target` tokens. @throws Error when none has */
@@ -142,7 +150,12 @@ async function bert(dir: string, meta: ModelMetadata): Promise<ModelInputs> {
     const feeds = meta.inputs.map((spec): InputTensor => {
       const values = byName[spec.name];
       if (!values) throw new Error(`bert input ${spec.name} is not one the tokenizer fills`);
-      return { name: spec.name, dtype: "int64", shape: [1, values.length], data: BigInt64Array.from(values, BigInt) };
+      return {
+        name: spec.name,
+        dtype: "int64",
+        shape: [1, values.length],
+        data: BigInt64Array.from(values, BigInt),
+      };
     });
     return { feeds, natural: { text } };
   };

@@ -14,7 +14,8 @@ function num(v: number | null | undefined, digits?: number): string {
 }
 
 const pp = (s: Summary | null | undefined): string => (s ? `${num(s.p50)} / ${num(s.p99)}` : "n/a");
-const times = (v: number | null | undefined): string => (v === null || v === undefined ? "n/a" : `${num(v, 3)}×`);
+const times = (v: number | null | undefined): string =>
+  v === null || v === undefined ? "n/a" : `${num(v, 3)}×`;
 const rate = (v: number): string => Math.round(v).toLocaleString("en");
 
 function table(header: string[], rows: string[][]): string {
@@ -48,16 +49,7 @@ function latencySection(res: BenchResults): string[] {
     `bare = onnxruntime-node session.run; engine = zeq-np's worker engine, no record; audited = executor.execute in process (hash, record, sign, durable append, receipt); http = the real server over 127.0.0.1 (natural input, preprocessing and JSON included); torch = PyTorch ${l.torch.version ?? "(skipped)"} eager, same weights and threads. Calls interleaved round by round${n ? `; ${n} samples per cell for the first row (p99 of fewer than 100 samples is the maximum)` : ""}. Audit overhead = audited ÷ bare p50 / median of per-round ratios.`,
     "",
     table(
-      [
-        "model",
-        "input",
-        "threads",
-        ...PATHS,
-        "audit overhead",
-        "torch ÷ bare",
-        "GFLOP",
-        "of peak",
-      ],
+      ["model", "input", "threads", ...PATHS, "audit overhead", "torch ÷ bare", "GFLOP", "of peak"],
       rows,
     ),
     ...(l.torch.skipped ? ["", `PyTorch SKIPPED: ${l.torch.skipped}`] : []),
@@ -72,7 +64,17 @@ function breakdownSection(res: BenchResults): string[] {
     "Where the audited call's extra time goes (the executor's parts run one by one on fresh inputs, median ms, one thread):",
     "",
     table(
-      ["model", "pass", "input MiB", "retained output MiB", "retain inputs", "retain outputs", "record (digests)", "commit (sign + durable append)", "sum"],
+      [
+        "model",
+        "pass",
+        "input MiB",
+        "retained output MiB",
+        "retain inputs",
+        "retain outputs",
+        "record (digests)",
+        "commit (sign + durable append)",
+        "sum",
+      ],
       res.breakdown.map((b) => [
         b.model,
         b.kind,
@@ -94,10 +96,18 @@ function peakSection(res: BenchResults): string[] {
   return [
     "## 2. The physical limit: measured peak (onnxruntime MatMul, fp32)",
     "",
-    "Best of the measurements at the start and at the end of the run; \"of peak\" in section 1 is the model's FLOPs ÷ bare p50 ÷ this.",
+    'Best of the measurements at the start and at the end of the run; "of peak" in section 1 is the model\'s FLOPs ÷ bare p50 ÷ this.',
     "",
     table(
-      ["threads", "N", "runs per form", "fastest form", "peak GFLOP/s (best run)", "median GFLOP/s", "ms best / p50"],
+      [
+        "threads",
+        "N",
+        "runs per form",
+        "fastest form",
+        "peak GFLOP/s (best run)",
+        "median GFLOP/s",
+        "ms best / p50",
+      ],
       res.peak.map((p) => [
         String(p.threads),
         String(p.n),
@@ -140,7 +150,14 @@ function logSection(res: BenchResults): string[] {
       "Where a commit's time goes (one thread, per record):",
       "",
       table(
-        ["record", "encode µs", "sign µs", "envelope JSON µs", "CPU ceiling records/s", "fdatasync ms p50 / p99"],
+        [
+          "record",
+          "encode µs",
+          "sign µs",
+          "envelope JSON µs",
+          "CPU ceiling records/s",
+          "fdatasync ms p50 / p99",
+        ],
         log.parts.map((p) => [
           p.shape,
           num(p.encodeUs, 1),
@@ -241,7 +258,17 @@ function memorySection(res: BenchResults): string[] {
     "## 5. Memory (one process per model, MiB)",
     "",
     table(
-      ["model", "weights on disk", "RSS before load", "RSS loaded", "peak RSS", "sessions resident", "run peak growth", "CS44 budget", "held"],
+      [
+        "model",
+        "weights on disk",
+        "RSS before load",
+        "RSS loaded",
+        "peak RSS",
+        "sessions resident",
+        "run peak growth",
+        "CS44 budget",
+        "held",
+      ],
       res.memory.map((m) => [
         m.model,
         mib(m.weightsBytes),

@@ -31,7 +31,11 @@ export function startServerChild(repoRoot: string, options: ServeOptions): Promi
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const onExit = (code: number | null): void =>
-      reject(new Error(`the server exited (${code}) before listening: ${stderr.trim().split("\n").slice(-5).join(" | ")}`));
+      reject(
+        new Error(
+          `the server exited (${code}) before listening: ${stderr.trim().split("\n").slice(-5).join(" | ")}`,
+        ),
+      );
     child.once("exit", onExit);
     lines.once("line", (line) => {
       child.off("exit", onExit);

@@ -24,7 +24,8 @@ export interface RunNumbers {
   memory: MemoryChildReport[] | null;
 }
 
-const x = (v: number | null | undefined): string => (v === null || v === undefined ? "n/a" : `${v.toFixed(3)}×`);
+const x = (v: number | null | undefined): string =>
+  v === null || v === undefined ? "n/a" : `${v.toFixed(3)}×`;
 
 function worst<T>(items: readonly T[], value: (t: T) => number | null): { item: T; value: number } | null {
   let best: { item: T; value: number } | null = null;
@@ -130,7 +131,9 @@ export function checkTargets(n: RunNumbers): TargetCheck[] {
     const failed = n.memory.filter((m) => m.cs44Held === false).map((m) => m.model);
     out.push({
       target: "CS44: each model's run peak within its memory budget",
-      measured: failed.length ? `over budget: ${failed.join(", ")}` : `held for ${n.memory.map((m) => m.model).join(", ")}`,
+      measured: failed.length
+        ? `over budget: ${failed.join(", ")}`
+        : `held for ${n.memory.map((m) => m.model).join(", ")}`,
       met: n.memory.every((m) => m.cs44Held !== null) ? failed.length === 0 : null,
     });
   }

@@ -30,7 +30,8 @@ export function measureCommitParts(shape: RecordShape, records: number, syncs: n
   const signer = benchSigner();
   const template = recordTemplate(shape, signer.keyId);
   const fresh = Array.from({ length: records }, () => freshRecord(template));
-  for (let i = 0; i < 50; i++) signEnvelope(COMPUTE_RECORD_PAYLOAD_TYPE, encodeComputeRecord(fresh[i]!), signer);
+  for (let i = 0; i < 50; i++)
+    signEnvelope(COMPUTE_RECORD_PAYLOAD_TYPE, encodeComputeRecord(fresh[i]!), signer);
   let t = performance.now();
   const payloads = fresh.map((r) => encodeComputeRecord(r));
   const encodeUs = ((performance.now() - t) * 1000) / records;

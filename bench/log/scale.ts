@@ -66,7 +66,11 @@ function randoms(count: number, bound: number, seed: number): number[] {
   });
 }
 
-async function grow(path: string, target: number, batch: number): Promise<{ seconds: number; added: number }> {
+async function grow(
+  path: string,
+  target: number,
+  batch: number,
+): Promise<{ seconds: number; added: number }> {
   const storage = await openSqliteStorage(path, { writer: "inline" });
   const bar = progress(`log: growing the tree to ${target.toLocaleString("en")} leaves`);
   const start = performance.now();

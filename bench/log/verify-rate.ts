@@ -31,7 +31,9 @@ export interface VerifyRateResult {
   windows: number;
 }
 
-async function makeReceipts(count: number): Promise<{ receipts: Receipt[]; vkey: string; publicKey: Uint8Array }> {
+async function makeReceipts(
+  count: number,
+): Promise<{ receipts: Receipt[]; vkey: string; publicKey: Uint8Array }> {
   const bench = await openBenchLog("verify");
   try {
     const template = recordTemplate("bert", bench.signer.keyId);
@@ -39,7 +41,9 @@ async function makeReceipts(count: number): Promise<{ receipts: Receipt[]; vkey:
     for (let i = 0; i < count; i += 256) {
       const n = Math.min(256, count - i);
       committed.push(
-        ...(await Promise.all(Array.from({ length: n }, () => bench.committer.commit(freshRecord(template))))),
+        ...(await Promise.all(
+          Array.from({ length: n }, () => bench.committer.commit(freshRecord(template))),
+        )),
       );
     }
     const head = await bench.log.latestCheckpoint();
@@ -74,7 +78,11 @@ function window(ms: number, fn: (i: number) => void, offset: number): number {
 }
 
 /** @throws when a receipt does not verify (that would be a bug, not a slow path) */
-export async function measureVerifyRate(count: number, windows: number, windowMs: number): Promise<VerifyRateResult> {
+export async function measureVerifyRate(
+  count: number,
+  windows: number,
+  windowMs: number,
+): Promise<VerifyRateResult> {
   const { receipts, vkey, publicKey } = await makeReceipts(count);
   const texts = receipts.map((r) => JSON.stringify(r));
   const verifier = new ReceiptVerifier(new VerifierSet([vkey]));

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
       runId = "decoder";
     }
     const loadedRssBytes = status("VmRSS");
-    const feeds = Object.fromEntries(input.feeds.map((f) => [f.name, { dtype: f.dtype, dims: f.shape, data: f.data }]));
+    const feeds = Object.fromEntries(
+      input.feeds.map((f) => [f.name, { dtype: f.dtype, dims: f.shape, data: f.data }]),
+    );
     const r = await engine.run(runId, feeds, { operators: ["KO42", "CS44"], inputSize: input.inputSize });
     const report: MemoryChildReport = {
       model,

@@ -11,7 +11,11 @@ import type { MemoryChildReport } from "./child.js";
 const run = promisify(execFile);
 
 /** @throws Error with the child's stderr when it fails */
-export async function measureMemory(repoRoot: string, modelsDir: string, model: ModelName): Promise<MemoryChildReport> {
+export async function measureMemory(
+  repoRoot: string,
+  modelsDir: string,
+  model: ModelName,
+): Promise<MemoryChildReport> {
   const { stdout } = await run(
     process.execPath,
     ["--import", "tsx", join(repoRoot, "bench", "memory", "child.ts"), JSON.stringify({ modelsDir, model })],

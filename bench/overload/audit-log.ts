@@ -32,7 +32,11 @@ export interface LogAudit {
 }
 
 /** @throws when the log store cannot be opened */
-export async function auditLog(logPath: string, verifierKey: string, outcomes: readonly Outcome[]): Promise<LogAudit> {
+export async function auditLog(
+  logPath: string,
+  verifierKey: string,
+  outcomes: readonly Outcome[],
+): Promise<LogAudit> {
   const storage = await openSqliteStorage(logPath, { mustExist: true, writer: "inline" });
   try {
     const verifiers = new VerifierSet([verifierKey]);
@@ -81,7 +85,12 @@ export async function auditLog(logPath: string, verifierKey: string, outcomes: r
       recordsOfRefused,
       duplicates,
       unknown,
-      ok: report.ok && found.size === acknowledged && recordsOfRefused === 0 && duplicates === 0 && unknown === 0,
+      ok:
+        report.ok &&
+        found.size === acknowledged &&
+        recordsOfRefused === 0 &&
+        duplicates === 0 &&
+        unknown === 0,
     };
   } finally {
     await storage.close();

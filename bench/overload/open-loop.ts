@@ -36,7 +36,13 @@ interface PlaygroundAnswer {
   receipt?: { envelope?: { payload?: string } };
 }
 
-async function send(client: HttpClient, body: BodyFor, phase: string, t0: number, timeoutMs: number): Promise<Outcome> {
+async function send(
+  client: HttpClient,
+  body: BodyFor,
+  phase: string,
+  t0: number,
+  timeoutMs: number,
+): Promise<Outcome> {
   const requestId = randomUUID();
   const sentAtMs = performance.now() - t0;
   const outcome: Outcome = {
@@ -70,7 +76,9 @@ async function send(client: HttpClient, body: BodyFor, phase: string, t0: number
       outcome.logIndex = typeof answer.log_index === "number" ? answer.log_index : null;
       const payload = answer.receipt?.envelope?.payload;
       outcome.payloadSha256 =
-        typeof payload === "string" ? createHash("sha256").update(Buffer.from(payload, "base64")).digest("hex") : null;
+        typeof payload === "string"
+          ? createHash("sha256").update(Buffer.from(payload, "base64")).digest("hex")
+          : null;
       outcome.budgetMs = answer.latency?.budget_ms ?? null;
       outcome.serverTotalMs = answer.latency?.total_ms ?? null;
       outcome.held = answer.latency?.held ?? null;

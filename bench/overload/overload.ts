@@ -71,7 +71,13 @@ function count<T>(items: readonly T[], key: (t: T) => string): Record<string, nu
   return out;
 }
 
-function level(levelValue: number, offered: number, seconds: number, outcomes: Outcome[], budgetMs: number | null): LevelResult {
+function level(
+  levelValue: number,
+  offered: number,
+  seconds: number,
+  outcomes: Outcome[],
+  budgetMs: number | null,
+): LevelResult {
   const ok = outcomes.filter((o) => o.status === 200);
   const refused = outcomes.filter((o) => o.status === 503);
   const other = outcomes.filter((o) => o.status !== 200 && o.status !== 503);
@@ -105,14 +111,21 @@ function statedBudget(input: ModelInputs): number | null {
 }
 
 /** @throws when the server cannot start */
-export async function runOverload(repoRoot: string, modelsDir: string, input: ModelInputs, plan: OverloadPlan): Promise<OverloadResult> {
+export async function runOverload(
+  repoRoot: string,
+  modelsDir: string,
+  input: ModelInputs,
+  plan: OverloadPlan,
+): Promise<OverloadResult> {
   const dir = mkdtempSync(join(tmpdir(), "zeq-bench-overload-"));
   const workers = physicalCores();
   const budgetFromFile = statedBudget(input);
   const server = await startServerChild(repoRoot, {
     dataDir: dir,
     modelsDir,
-    ...(budgetFromFile === null ? { latencyBudgets: { [input.name]: { a: plan.fallbackBudgetMs, b: 0 } } } : {}),
+    ...(budgetFromFile === null
+      ? { latencyBudgets: { [input.name]: { a: plan.fallbackBudgetMs, b: 0 } } }
+      : {}),
   });
   const client = new HttpClient(server.url, server.apiKey);
   const body = (requestId: string) =>
@@ -137,8 +150,15 @@ export async function runOverload(repoRoot: string, modelsDir: string, input: Mo
     const levels: LevelResult[] = [];
     for (const [i, k] of plan.levels.entries()) {
       const rate = Math.max(0.5, k * capacity);
-      const outcomes = await openLoop(client, body, `${k}x`, rate, plan.seconds, plan.timeoutMs, 1000 + k, (sent, total) =>
-        bar.update(i + 1, plan.levels.length + 1, `${k}× capacity: sent ${sent}/${total}`),
+      const outcomes = await openLoop(
+        client,
+        body,
+        `${k}x`,
+        rate,
+        plan.seconds,
+        plan.timeoutMs,
+        1000 + k,
+        (sent, total) => bar.update(i + 1, plan.levels.length + 1, `${k}× capacity: sent ${sent}/${total}`),
       );
       all.push(...outcomes);
       levels.push(level(k, rate, plan.seconds, outcomes, budgetMs));

@@ -55,7 +55,9 @@ function filled(count: number, seed: number): Float32Array {
 async function timeForm(threads: number, n: number, runs: number, constant: boolean): Promise<number[]> {
   const a = new Tensor("float32", filled(n * n, 1), [n, n]);
   const b = filled(n * n, 2);
-  const session = await InferenceSession.create(matmulModel(n, constant ? b : null), { intraOpNumThreads: threads });
+  const session = await InferenceSession.create(matmulModel(n, constant ? b : null), {
+    intraOpNumThreads: threads,
+  });
   try {
     const feeds: Record<string, Tensor> = constant ? { a } : { a, b: new Tensor("float32", b, [n, n]) };
     await session.run(feeds); // warm-up: arena, caches, thread pool, packing
@@ -78,7 +80,15 @@ export async function measurePeak(threads: number, n: number, runs: number): Pro
   const form = Math.min(...constant) < Math.min(...input) ? "constant" : "input";
   const ms = summarize(form === "constant" ? constant : input);
   const flops = 2 * n ** 3;
-  return { threads, n, runs, form, peakFlops: flops / (ms.min / 1000), medianFlops: flops / (ms.p50 / 1000), ms };
+  return {
+    threads,
+    n,
+    runs,
+    form,
+    peakFlops: flops / (ms.min / 1000),
+    medianFlops: flops / (ms.p50 / 1000),
+    ms,
+  };
 }
 
 /** The better of two measurements of the same thread count (the run re-measures at its end). */

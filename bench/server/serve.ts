@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   for (const [name, latencyMs] of Object.entries(opts.latencyBudgets ?? {})) {
     const entry = instance.catalog.get(name);
     for (const id of [entry.engineId, entry.decoderEngineId]) {
-      if (id !== null) instance.engine.configure(id, { budgets: { ...instance.engine.info(id).budgets, latencyMs } });
+      if (id !== null)
+        instance.engine.configure(id, { budgets: { ...instance.engine.info(id).budgets, latencyMs } });
     }
   }
   const apiKey = generateApiKey();
