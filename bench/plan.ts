@@ -24,10 +24,10 @@ export const FULL: BenchPlan = {
   peak: { n: 2048, runs: 12 },
   latency: {
     threads: [1, 2],
-    passes: { resnet50: 60, "bert-base-uncased": 30, gpt2: 30 },
+    passes: { resnet50: 50, "bert-base-uncased": 25, gpt2: 25 },
     warmup: 3,
-    generations: 8,
-    steps: 12,
+    generations: 6,
+    steps: 8,
     gapMs: 5,
   },
   breakdownRepeats: 5,

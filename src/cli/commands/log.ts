@@ -16,8 +16,6 @@ import { EXIT_INVALID } from "../exit.js";
 import { printJson, printLine } from "../output.js";
 import { collect, trustedKeys } from "../vkeys.js";
 
-type Global = { data: string; json?: boolean };
-
 async function withStore<T>(data: string, fn: (s: LogStorage) => Promise<T>): Promise<T> {
   const storage = await openSqliteStorage(dataPaths(data).logDatabase, { mustExist: true, writer: "inline" });
   try {
