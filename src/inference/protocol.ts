@@ -15,8 +15,6 @@ export interface WorkerInit {
   session: SessionSettings;
   /** Int32Array view: [0] runs in flight in the process, [1] runs started ever (see worker-memory.ts). */
   counters: SharedArrayBuffer;
-  /** The worker's module, resolved by the pool (a .ts file when running from source). */
-  entry: string;
 }
 
 export interface CalibrationSize {

@@ -3,7 +3,8 @@
  * and death. When the thread dies every request still waiting on it is rejected at once
  * with INFER_WORKER_CRASHED (or INFER_ENGINE_CLOSED when we stopped it ourselves).
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { spawnSiblingWorker } from "../core/spawn-worker.js";
 import { InferenceError } from "./errors.js";
 import type { Reply, Request, WorkerInit } from "./protocol.js";
 import type { SessionSettings } from "./types.js";
@@ -11,24 +12,6 @@ import type { SessionSettings } from "./types.js";
 /** Requests without their id (the handle numbers them). */
 type Unnumbered<R> = R extends { id: number } ? Omit<R, "id"> : never;
 export type WorkerRequest = Unnumbered<Request>;
-
-// Runs first in the thread, as a script or as a module (a parent's --input-type decides), so
-// it uses dynamic import only. From source the entry is TypeScript: register tsx in this
-// thread (hooks from the parent's --import do not reach a worker's first module on Node 20).
-const BOOTSTRAP = `
-import("node:worker_threads")
-  .then(async ({ workerData }) => {
-    if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
-    await import(workerData.entry);
-  })
-  .catch((err) => { setImmediate(() => { throw err; }); });
-`;
-
-function workerEntry(): { entry: string; tsxApi: string | null } {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(fromSource ? "./worker-main.ts" : "./worker-main.js", import.meta.url).href;
-  return { entry, tsxApi: fromSource ? import.meta.resolve("tsx/esm/api") : null };
-}
 
 interface Waiter {
   resolve(reply: Reply): void;
@@ -63,9 +46,11 @@ export class WorkerHandle {
     counters: SharedArrayBuffer,
     private readonly onDeath: (handle: WorkerHandle, cause: Error | null) => void,
   ) {
-    const { entry, tsxApi } = workerEntry();
-    const init: WorkerInit & { tsxApi: string | null } = { index, session, counters, entry, tsxApi };
-    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: init, name: `zeq-np-inference-${index}` });
+    const init: WorkerInit = { index, session, counters };
+    this.worker = spawnSiblingWorker(import.meta.url, "worker-main", {
+      workerData: init,
+      name: `zeq-np-inference-${index}`,
+    });
     this.readyPromise = new Promise<void>((resolve, reject) => {
       this.worker.on("message", (reply: Reply) => {
         if (reply.kind === "ready") {

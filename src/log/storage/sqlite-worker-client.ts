@@ -7,7 +7,7 @@ import type { Worker } from "node:worker_threads";
 import { LogError } from "../errors.js";
 import type { SequenceRequest, SequenceResult, StoredCheckpoint } from "./contract.js";
 import type { SqliteOpenOptions } from "./sqlite-schema.js";
-import { spawnSiblingWorker } from "./spawn-worker.js";
+import { spawnSiblingWorker } from "../../core/spawn-worker.js";
 import {
   decodeError,
   packEntries,
@@ -49,7 +49,7 @@ export class WorkerWriter implements WriterPort {
    * @throws {LogError} LOG_STORAGE_OPEN_FAILED, LOG_STORAGE_SCHEMA_VERSION
    */
   static start(path: string, options: SqliteOpenOptions): Promise<WorkerWriter> {
-    const worker = spawnSiblingWorker(import.meta.url, "sqlite-worker", { path, options });
+    const worker = spawnSiblingWorker(import.meta.url, "sqlite-worker", { workerData: { path, options } });
     return new Promise((resolve, reject) => {
       const onExit = (): void =>
         reject(new LogError("LOG_STORAGE_OPEN_FAILED", "log writer thread exited at start"));

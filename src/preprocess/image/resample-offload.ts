@@ -4,7 +4,8 @@
  * event loop never does tensor math. One worker is started on first need and left unref'd,
  * so it never keeps the process alive.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { spawnSiblingWorker } from "../../core/spawn-worker.js";
 import { resizeCropCost, resizeCropPil, type ResizeCropJob } from "./resample-pil.js";
 
 /** Jobs up to this many multiply-adds (a few milliseconds) run inline. */
@@ -25,23 +26,9 @@ function failAll(err: Error): void {
   worker = undefined;
 }
 
-/**
- * Under tsx (tests, development) this module is the .ts source, and so is the worker; Node 20
- * does not carry tsx's loader into worker threads, so the worker registers it first. Built,
- * both are plain .js and this is not used.
- */
-function startSourceWorker(): Worker {
-  const tsxApi = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./resample-worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(code, { eval: true });
-}
-
 function getWorker(): Worker {
   if (worker) return worker;
-  const w = import.meta.url.endsWith(".ts")
-    ? startSourceWorker()
-    : new Worker(new URL("./resample-worker.js", import.meta.url));
+  const w = spawnSiblingWorker(import.meta.url, "resample-worker");
   w.unref();
   w.on("message", (message: { id: number; out?: Uint8Array; error?: string }) => {
     const p = pending.get(message.id);
