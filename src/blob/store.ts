@@ -2,10 +2,13 @@
  * A content-addressed blob store on the local file system: retained inputs and large
  * outputs, addressed by the SHA-256 of their bytes (`blobs/ab/abcdef…`).
  *
- * Writes are durable before `put` resolves (write a temporary file, fsync, rename, fsync
- * the directory), because a record that names a blob is acknowledged only after its log
- * commit, and the blob must not be the part that a crash loses. Reads re-hash the bytes,
- * so a corrupted blob is reported, never replayed.
+ * A blob is written to a temporary file and renamed into place, so a reader never sees half
+ * a blob. With `fsync` (the default) the file and its directory are synced before `put`
+ * resolves, so a blob named by an acknowledged record survives a crash. Without it (the
+ * executor's choice for retained replay material, where an fsync per call would dominate
+ * the audited call's cost) a crash can lose a recent blob: that record's replay then reports
+ * BLOB_NOT_FOUND; the record and the log are unaffected. Reads re-hash the bytes, so a
+ * corrupted or truncated blob is reported, never replayed.
  */
 import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,8 +25,20 @@ export interface RetentionPolicy {
   maxBytes?: number;
 }
 
+export interface BlobStoreOptions {
+  /** Sync each blob and its directory before put() resolves. Default true. */
+  fsync?: boolean;
+}
+
 export class BlobStore {
-  constructor(readonly root: string) {}
+  private readonly fsync: boolean;
+
+  constructor(
+    readonly root: string,
+    options: BlobStoreOptions = {},
+  ) {
+    this.fsync = options.fsync ?? true;
+  }
 
   private pathOf(digest: string): string {
     if (!DIGEST.test(digest))
@@ -51,16 +66,18 @@ export class BlobStore {
       const fh = await open(tmp, "wx", 0o600);
       try {
         await fh.writeFile(bytes);
-        await fh.sync();
+        if (this.fsync) await fh.sync();
       } finally {
         await fh.close();
       }
       await rename(tmp, path);
-      const dh = await open(dir, "r");
-      try {
-        await dh.sync();
-      } finally {
-        await dh.close();
+      if (this.fsync) {
+        const dh = await open(dir, "r");
+        try {
+          await dh.sync();
+        } finally {
+          await dh.close();
+        }
       }
     } catch (cause) {
       throw new BlobError("BLOB_IO", `cannot store blob ${digest} under ${this.root}`, { cause });

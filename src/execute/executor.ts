@@ -46,7 +46,12 @@ export interface ExecutorOptions {
   signerKeyId: string;
   /** Keep each pass's input tensors (a tensor bundle) for replay. Default true. */
   retainInputs?: boolean;
-  /** Keep outputs too large to inline in the record, for replay comparison. Default true. */
+  /**
+   * Keep outputs too large to inline in the record (over 4096 elements), so a replay in
+   * another numeric environment can compare within tolerance. Default false: writing a
+   * BERT or GPT-2 logit tensor (megabytes) costs more than the forward pass; the record
+   * commits to every output by digest regardless, and a same-environment replay is bit-exact.
+   */
   retainOutputs?: boolean;
   /** Most elements in one batch. Default 64. */
   maxBatch?: number;
@@ -328,7 +333,7 @@ export class DefaultExecutor implements Executor {
       );
     }
     const outputBlobs = new Map<string, string>();
-    if (this.options.retainOutputs !== false) {
+    if (this.options.retainOutputs === true) {
       for (const o of outputs) {
         if (o.data.length > 4096)
           outputBlobs.set(o.name, await this.options.blobs.put(encodeTensorBundle([o])));

@@ -43,6 +43,8 @@ export interface InstanceOptions {
   /** Verifier keys, besides the instance's own, whose model cards are accepted. */
   trustedCardKeys?: string[];
   retainInputs?: boolean;
+  /** Keep large outputs for replay across numeric environments (see ExecutorOptions). */
+  retainOutputs?: boolean;
   maxBatch?: number;
   onHashProgress?: (model: string) => HashProgress;
   onRefusedModel?: (refused: RefusedModel) => void;
@@ -116,7 +118,8 @@ export async function openInstance(options: InstanceOptions): Promise<Instance> 
   const paths = dataPaths(options.dataDir);
   const signer = loadSigner(options);
   const { storage, log } = await openLog(options.dataDir, signer);
-  const blobs = new BlobStore(paths.blobs);
+  // Retained inputs and outputs are replay material: no fsync per blob (docs/security.md).
+  const blobs = new BlobStore(paths.blobs, { fsync: false });
   let engine: InferenceEngine | null = null;
   try {
     engine = await InferenceEngine.start(options.engine);
@@ -134,6 +137,7 @@ export async function openInstance(options: InstanceOptions): Promise<Instance> 
       blobs,
       signerKeyId: signer.keyId,
       retainInputs: options.retainInputs,
+      retainOutputs: options.retainOutputs,
       maxBatch: options.maxBatch,
     });
     const openedEngine = engine;

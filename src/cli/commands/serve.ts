@@ -37,6 +37,7 @@ interface ServeOptions {
   compile: boolean;
   size: ModelSize;
   workers?: string;
+  retainOutputs?: boolean;
   logLevel: string;
 }
 
@@ -117,6 +118,7 @@ export function registerServeCommand(program: Command): void {
     .option("--no-compile", "do not compile (sign cards, calibrate budgets) models that have no card")
     .option("--size <size>", "size of the models to build when missing: base or tiny", "base")
     .option("--workers <n>", "inference worker threads (default: physical cores)")
+    .option("--retain-outputs", "keep large outputs (logits over 4096 values) for replay across environments")
     .option("--log-level <level>", "log level (env LOG_LEVEL)", process.env.LOG_LEVEL ?? "info")
     .action(async (opts: ServeOptions, cmd: Command) => {
       const g = globalsOf(cmd);
@@ -140,6 +142,7 @@ export function registerServeCommand(program: Command): void {
         modelRoots,
         signingKeyPath: opts.signingKey,
         create: false,
+        retainOutputs: opts.retainOutputs === true,
         engine: opts.workers ? { workers: Number(opts.workers) } : {},
         onHashProgress: (model) => (done, total, file) => {
           let bar = hashing.get(model);
