@@ -219,7 +219,11 @@ export class InferenceEngine {
     if (!admission.admitted) throw refusalError(admission, modelId);
     const { tensors, transfer } = forTransfer(checked.tensors, opts.transferInputs === true);
     const request = { kind: "run" as const, modelId, feeds: tensors };
-    const job = this.scheduler.submit(modelId, request, transfer, admission.predictedRunMs ?? 0);
+    const deadlineAt =
+      admission.budgetMs === null || admission.budgetMs > MAX_TIMER_MS
+        ? null
+        : admittedAt + admission.budgetMs;
+    const job = this.scheduler.submit(modelId, request, transfer, admission.predictedRunMs ?? 0, deadlineAt);
     const finish = (outcome: JobOutcome): RunResult => {
       const result = buildRunResult(modelId, admission, admittedAt, outcome, this.environment);
       if (opts.observe !== false) entry.observed.add(n, result.runMs);

@@ -24,6 +24,8 @@ export interface Job {
   readonly request: WorkerRequest;
   readonly transfer: ArrayBuffer[];
   readonly predictedMs: number;
+  /** performance.now() after which the job must not start (CS43); its caller's timer cancels it. */
+  readonly deadlineAt: number | null;
   readonly done: Promise<JobOutcome>;
   dispatchedAt: number | null;
   /** Index of the worker running it, once dispatched. */
@@ -31,6 +33,8 @@ export interface Job {
 }
 
 interface Entry extends Job {
+  /** Set once a dispatch found no free worker for it: it has been waiting in the queue. */
+  waited: boolean;
   resolve(outcome: JobOutcome): void;
   reject(err: Error): void;
 }
@@ -47,7 +51,13 @@ export class Scheduler {
   }
 
   /** Queues a job; its `done` settles with the worker's reply, or rejects if the worker dies. */
-  submit(modelId: string | null, request: WorkerRequest, transfer: ArrayBuffer[], predictedMs: number): Job {
+  submit(
+    modelId: string | null,
+    request: WorkerRequest,
+    transfer: ArrayBuffer[],
+    predictedMs: number,
+    deadlineAt: number | null = null,
+  ): Job {
     let resolve!: (o: JobOutcome) => void;
     let reject!: (e: Error) => void;
     const done = new Promise<JobOutcome>((res, rej) => {
@@ -59,6 +69,8 @@ export class Scheduler {
       request,
       transfer,
       predictedMs,
+      deadlineAt,
+      waited: false,
       done,
       dispatchedAt: null,
       worker: null,
@@ -112,8 +124,13 @@ export class Scheduler {
   private dispatch(): void {
     for (let i = 0; i < this.queue.length;) {
       const entry = this.queue[i]!;
-      const worker = this.pool.ready(entry.modelId).find((h) => !h.busy);
+      // A job that waited in the queue past its deadline never runs. Its deadline timer
+      // (which may be behind a worker's reply in the event loop) answers the caller and
+      // removes it.
+      const expired = entry.waited && entry.deadlineAt !== null && performance.now() >= entry.deadlineAt;
+      const worker = expired ? undefined : this.pool.ready(entry.modelId).find((h) => !h.busy);
       if (worker === undefined) {
+        entry.waited = true;
         i++;
         continue;
       }
