@@ -1,6 +1,7 @@
 /**
  * Section 1: inference latency, batch 1, per thread count, on every path, interleaved
- * round by round (the order of paths rotates each round so none always runs first).
+ * round by round (the order of paths is shuffled each round so none always runs first or
+ * always after the same one).
  */
 import { closedFormFlops, flopsAt } from "../../src/model/cost.js";
 import { progress } from "../lib/progress.js";
@@ -16,8 +17,12 @@ export interface LatencyPlan {
   /** GPT-2 generations (rounds) and cached steps per generation. */
   generations: number;
   steps: number;
-  /** Pause between two calls, so one path's spinning threads have gone idle before the next starts. */
+  /**
+   * Pause between two calls, so one path's spinning threads have gone idle before the next
+   * starts (one thread: nothing spins; more: onnxruntime and OpenMP pools spin after work).
+   */
   gapMs: number;
+  gapMsMultiThread: number;
 }
 
 export interface PathResult {
@@ -38,6 +43,7 @@ export interface LatencyRow {
   /** Median over rounds of audited / bare within the round (robust to load that varies). */
   auditOverheadPaired: number | null;
   engineOverhead: number | null;
+  engineOverheadPaired: number | null;
   httpOverBare: number | null;
   torchOverBare: number | null;
   /** FLOPs / bare p50 / measured peak at this thread count. */
@@ -96,9 +102,16 @@ class Collector {
   }
 }
 
-function rotated<T>(items: readonly T[], by: number): T[] {
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
+/** A seeded shuffle per round: no path always follows the same one (whose threads may still spin). */
+function shuffled<T>(items: readonly T[], round: number): T[] {
+  const out = [...items];
+  let x = (round + 1) * 2654435761;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (Math.imul(x ^ (x >>> 15), 2246822519) + 3266489917) >>> 0;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 function row(
@@ -121,6 +134,7 @@ function row(
     auditOverhead: ratio(p50("audited"), bare),
     auditOverheadPaired: c.pairedRatio("audited", "bare"),
     engineOverhead: ratio(p50("engine"), bare),
+    engineOverheadPaired: c.pairedRatio("engine", "bare"),
     httpOverBare: ratio(p50("http"), bare),
     torchOverBare: ratio(p50("torch"), bare),
     fractionOfPeak: flops !== null && bare !== null && peak ? flops / (bare / 1000) / peak : null,
@@ -163,6 +177,7 @@ async function measureThreads(
     (inputs.gpt2 ? (plan.generations + (plan.warmup > 0 ? 1 : 0)) * paths.length : 0);
   const bar = progress(`latency, ${set.threads} thread(s)`);
   let done = 0;
+  const gap = set.threads > 1 ? plan.gapMsMultiThread : plan.gapMs;
   const tick = (label: string) => bar.update(++done, totalCalls, label);
   try {
     for (const model of names) {
@@ -170,11 +185,11 @@ async function measureThreads(
       const flops = flopsOf(inputs[model], plan.steps);
       for (let round = 0; round < plan.warmup + plan.passes[model]; round++) {
         await set.prepare(model, await inputs[model].variant(round));
-        for (const path of rotated(paths, round)) {
+        for (const path of shuffled(paths, round)) {
           if (round < plan.warmup) await set.pass(path, model).catch(() => undefined);
           else await c.time(path, round, () => set.pass(path, model));
           tick(`${model} ${path}`);
-          await sleep(plan.gapMs);
+          await sleep(gap);
         }
       }
       rows.push(row(model, "pass", set.threads, flops.pass, c, peak));
@@ -183,11 +198,11 @@ async function measureThreads(
         const warm = plan.warmup > 0 ? 1 : 0;
         for (let round = 0; round < warm + plan.generations; round++) {
           await set.prepare("gpt2", await inputs.gpt2.variant(10_000 + round));
-          for (const path of rotated(paths, round)) {
+          for (const path of shuffled(paths, round)) {
             if (round < warm) await set.generate(path, plan.steps).catch(() => undefined);
             else await g.time(path, round, async () => (await set.generate(path, plan.steps)).stepMs);
             tick(`gpt2 generation ${path}`);
-            await sleep(plan.gapMs);
+            await sleep(gap);
           }
         }
         rows.push(row("gpt2", "step", set.threads, flops.step, g, peak));

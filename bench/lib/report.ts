@@ -211,7 +211,7 @@ function overloadSection(res: BenchResults): string[] {
   return [
     "## 4. Overload (real server, 127.0.0.1, open-loop Poisson arrivals)",
     "",
-    `${o.model}, ${o.workers} workers, CS43 budget ${num(o.budgetMs)} ms (${o.budgetSource}); measured capacity ${num(o.capacityPerSecond, 1)} req/s (closed loop, client p50/p99 ${pp(o.capacityMs)} ms).`,
+    `${o.model}, ${o.workers} workers, CS43 budget ${num(o.budgetMs)} ms (${o.budgetSource}); measured capacity ${num(o.capacityPerSecond, 1)} req/s (closed loop of ${o.workers} callers, KO42 only; client p50/p99 ${pp(o.capacityMs)} ms; answers by status ${JSON.stringify(o.capacityStatuses)}).`,
     "",
     table(
       [

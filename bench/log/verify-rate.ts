@@ -31,7 +31,7 @@ export interface VerifyRateResult {
   windows: number;
 }
 
-async function makeReceipts(
+export async function makeReceipts(
   count: number,
 ): Promise<{ receipts: Receipt[]; vkey: string; publicKey: Uint8Array }> {
   const bench = await openBenchLog("verify");

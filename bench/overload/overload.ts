@@ -2,7 +2,8 @@
  * Section 4: overload. The real server (its own process, default engine: one worker per
  * physical core) serves one model with its CS43 budget; every request names KO42 and CS43.
  *
- *   1. capacity: a closed loop of 2 callers per worker measures accepted requests per second;
+ *   1. capacity: a closed loop of one caller per worker, KO42 alone (nothing refused),
+ *      measures how many audited requests per second the server completes;
  *   2. open-loop Poisson arrivals at 1×, 2×, 3× that capacity, each for a bounded time;
  *   3. the server is stopped gracefully and its log audited (fsck, one record per receipt).
  *
@@ -61,6 +62,8 @@ export interface OverloadResult {
   budgetSource: string;
   capacityPerSecond: number;
   capacityMs: Summary | null;
+  /** Status → count of the capacity loop's answers (refusals and overruns lower the capacity). */
+  capacityStatuses: Record<string, number>;
   levels: LevelResult[];
   audit: LogAudit;
 }
@@ -128,12 +131,13 @@ export async function runOverload(
       : {}),
   });
   const client = new HttpClient(server.url, server.apiKey);
-  const body = (requestId: string) =>
+  const bodyWith = (operators: string[]) => (requestId: string) =>
     JSON.stringify({
-      operators: ["KO42", "CS43"],
+      operators,
       inputs: { model: input.name, ...input.natural },
       request_id: requestId,
     });
+  const body = bodyWith(["KO42", "CS43"]);
   const all: Outcome[] = [];
   let stopped = false;
   try {
@@ -141,12 +145,18 @@ export async function runOverload(
     all.push(...(await closedLoop(client, body, "warm-up", workers, 2, 4 * workers)).outcomes);
     const bar = progress("overload");
     bar.update(0, plan.levels.length + 1, "measuring capacity");
-    const cap = await closedLoop(client, body, "capacity", 2 * workers, plan.capacitySeconds, 100_000);
+    const cap = await closedLoop(
+      client,
+      bodyWith(["KO42"]),
+      "capacity",
+      workers,
+      plan.capacitySeconds,
+      100_000,
+    );
     all.push(...cap.outcomes);
     const capOk = cap.outcomes.filter((o) => o.status === 200);
     const capacity = capOk.length / cap.seconds;
-    const seenBudget = capOk.find((o) => o.budgetMs !== null)?.budgetMs ?? null;
-    const budgetMs = seenBudget ?? budgetFromFile;
+    let seenBudget: number | null = null;
     const levels: LevelResult[] = [];
     for (const [i, k] of plan.levels.entries()) {
       const rate = Math.max(0.5, k * capacity);
@@ -161,7 +171,8 @@ export async function runOverload(
         (sent, total) => bar.update(i + 1, plan.levels.length + 1, `${k}× capacity: sent ${sent}/${total}`),
       );
       all.push(...outcomes);
-      levels.push(level(k, rate, plan.seconds, outcomes, budgetMs));
+      seenBudget ??= outcomes.find((o) => o.budgetMs !== null)?.budgetMs ?? null;
+      levels.push(level(k, rate, plan.seconds, outcomes, seenBudget ?? budgetFromFile));
     }
     bar.update(plan.levels.length + 1, plan.levels.length + 1, "stopping the server, auditing its log");
     bar.stop();
@@ -172,13 +183,14 @@ export async function runOverload(
     return {
       model: input.name,
       workers,
-      budgetMs,
+      budgetMs: seenBudget ?? budgetFromFile,
       budgetSource:
         budgetFromFile === null
           ? `configured by the benchmark (${plan.fallbackBudgetMs} ms): model.json states none`
           : "model.json (calibrated at compile time), as stated in the records",
       capacityPerSecond: capacity,
       capacityMs: capOk.length > 0 ? summarize(capOk.map((o) => o.ms)) : null,
+      capacityStatuses: count(cap.outcomes, (o) => String(o.status)),
       levels,
       audit,
     };

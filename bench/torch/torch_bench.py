@@ -48,6 +48,13 @@ def main() -> int:
     from zeq_reference.runtime import configure_threads, environment
 
     configure_threads(args.threads)  # before numpy and torch load
+    if args.threads > 1:
+        # Tuned for a shared machine, as a careful user would: torch's own pool does the
+        # parallel work (OpenBLAS single-threaded, no nested oversubscription), and idle
+        # OpenMP threads sleep instead of spinning. With the defaults (both pools at N,
+        # active waiting) the same runs were 2-5x slower whenever other work was running.
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     import numpy as np
     import torch
@@ -62,7 +69,9 @@ def main() -> int:
         models[name] = lm.module
         families[name] = lm.arch.family
     tensors: dict[str, dict[str, Any]] = {}
-    reply({"event": "ready", "torch": str(torch.__version__), "environment": environment(args.threads)})
+    env = environment(args.threads)
+    env["thread_env"] = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY")}
+    reply({"event": "ready", "torch": str(torch.__version__), "environment": env})
 
     def forward(name: str, feeds: dict[str, Any], past: Any = None) -> Any:
         m = models[name]
