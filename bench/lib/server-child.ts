@@ -19,10 +19,15 @@ export interface ServerChild {
 }
 
 /** @throws Error with the child's last stderr lines when it exits before listening */
-export function startServerChild(repoRoot: string, options: ServeOptions): Promise<ServerChild> {
+export function startServerChild(
+  repoRoot: string,
+  options: ServeOptions,
+  /** Extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/p"] to profile the server. */
+  nodeArgs: string[] = [],
+): Promise<ServerChild> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", join(repoRoot, "bench", "server", "serve.ts"), JSON.stringify(options)],
+    [...nodeArgs, "--import", "tsx", join(repoRoot, "bench", "server", "serve.ts"), JSON.stringify(options)],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
