@@ -17,6 +17,7 @@ import { argmaxLastRow, nextStepFeeds, type ModelInputs } from "../lib/inputs.js
 import { BareSession } from "../lib/ort-direct.js";
 import { summarize } from "../lib/stats.js";
 import { openBenchLog } from "../log/bench-log.js";
+import { BENCH_ENVIRONMENT } from "../log/record-template.js";
 
 export interface BreakdownRow {
   model: string;
@@ -105,17 +106,7 @@ export async function measureBreakdown(inputs: ModelInputs[], repeats: number): 
                 operators: ["KO42"],
                 latency: { budget_ms: null, measured_ms: 1, total_ms: 1, held: null },
                 memory: { budget_bytes: null, predicted_bytes: null, peak_bytes: 0, held: null },
-                environment: {
-                  runtime: "onnxruntime-node",
-                  runtime_version: "1.30.0",
-                  execution_provider: "cpu",
-                  graph_optimization_level: "all",
-                  intra_op_threads: 1,
-                  inter_op_threads: 1,
-                  cpu: "bench",
-                  platform: `${process.platform}-${process.arch}`,
-                  node_version: process.version,
-                },
+                environment: BENCH_ENVIRONMENT,
                 previousRecordSha256: null,
                 signerKeyId: bench.signer.keyId,
               }),

@@ -58,17 +58,7 @@ export function recordTemplate(shape: RecordShape, signerKeyId: string): Compute
     operators: ["KO42", "CS43"],
     latency: { budget_ms: 700, measured_ms: 55.25, total_ms: 57.5, held: true },
     memory: { budget_bytes: null, predicted_bytes: null, peak_bytes: 1048576, held: null },
-    environment: {
-      runtime: "onnxruntime-node",
-      runtime_version: "1.30.0",
-      execution_provider: "cpu",
-      graph_optimization_level: "all",
-      intra_op_threads: 1,
-      inter_op_threads: 1,
-      cpu: "bench",
-      platform: `${process.platform}-${process.arch}`,
-      node_version: process.version,
-    },
+    environment: BENCH_ENVIRONMENT,
     previousRecordSha256: null,
     signerKeyId,
   });
@@ -78,3 +68,16 @@ export function recordTemplate(shape: RecordShape, signerKeyId: string): Compute
 export function freshRecord(template: ComputeRecord): ComputeRecord {
   return { ...template, record_id: randomUUID(), request_id: randomUUID() };
 }
+
+/** The numeric environment stated by records the benchmarks build without running a model. */
+export const BENCH_ENVIRONMENT = {
+  runtime: "onnxruntime-node",
+  runtime_version: "1.30.0",
+  execution_provider: "cpu",
+  graph_optimization_level: "all",
+  intra_op_threads: 1,
+  inter_op_threads: 1,
+  cpu: "bench",
+  platform: `${process.platform}-${process.arch}`,
+  node_version: process.version,
+} as const;

@@ -25,7 +25,7 @@ import { DEFAULT_MODELS_DIR } from "../../instance/paths.js";
 import { closeOnSignals, startServer } from "../../server/listen.js";
 import { CliError } from "../errors.js";
 import { printError, printLine } from "../output.js";
-import { progress } from "../progress.js";
+import { progressReporter } from "./models-progress.js";
 import { collect } from "../vkeys.js";
 
 interface ServeOptions {
@@ -46,16 +46,16 @@ async function buildMissingModels(modelsDir: string, size: ModelSize): Promise<v
     const folder = size === "tiny" ? `${name}-tiny` : name;
     if (existsSync(join(modelsDir, folder))) continue;
     printLine(`building ${folder} (seeded weights; once per machine)`);
-    const bar = progress(`  ${folder}`);
+    const bar = progressReporter();
     try {
       await buildModel({
         name,
         size,
         modelsDir,
-        onProgress: (done, total, label) => bar.update(done, total, label),
+        onProgress: (done, total, label) => bar.update(`build ${folder}`, done, total, label),
       });
     } finally {
-      bar.stop();
+      bar.done();
     }
   }
 }
@@ -74,7 +74,7 @@ async function compileUncompiled(modelsDir: string, signer: Signer): Promise<voi
     printLine(
       `compiling ${name}/${version}: hashes, manifest, PyTorch reference check, budgets, signed card`,
     );
-    const bar = progress(`  ${name}`);
+    const bar = progressReporter();
     try {
       const result = await compileModel({
         modelsDir,
@@ -82,17 +82,18 @@ async function compileUncompiled(modelsDir: string, signer: Signer): Promise<voi
         version,
         signer,
         onProgress: (p) => {
-          if (p.stage === "hash" || p.stage === "manifest") bar.update(p.done, p.total, p.stage);
+          if (p.stage === "hash" || p.stage === "manifest")
+            bar.update(`${p.stage} ${name}`, p.done, p.total, p.detail);
           else if (p.done === 0) printLine(`  ${p.stage}: ${p.detail}`);
         },
       });
-      bar.stop();
+      bar.done();
       const prec = result.statement.predicate.precision;
       if (prec)
         printLine(`  logits within ${Number(prec.logits_max_delta_vs_torch).toExponential(2)} of PyTorch`);
       for (const note of result.notes) printLine(`  note: ${note}`);
     } catch (err) {
-      bar.stop();
+      bar.done();
       if (!isZeqError(err)) throw err;
       printError(`could not compile ${name}/${version}: ${err.message} [${err.code}]`);
     }
@@ -136,7 +137,7 @@ export function registerServeCommand(program: Command): void {
       });
       if (opts.compile) for (const root of modelRoots) await compileUncompiled(root, signer);
 
-      const hashing = new Map<string, ReturnType<typeof progress>>();
+      const hashing = new Map<string, ReturnType<typeof progressReporter>>();
       const instance = await openInstance({
         dataDir: g.data,
         modelRoots,
@@ -146,9 +147,9 @@ export function registerServeCommand(program: Command): void {
         engine: opts.workers ? { workers: Number(opts.workers) } : {},
         onHashProgress: (model) => (done, total, file) => {
           let bar = hashing.get(model);
-          if (!bar) hashing.set(model, (bar = progress(`checking ${model}`)));
-          bar.update(done, total, file);
-          if (done >= total) bar.stop();
+          if (!bar) hashing.set(model, (bar = progressReporter()));
+          bar.update(`checking ${model}`, done, total, file);
+          if (done >= total) bar.done();
         },
         onRefusedModel: (r) => printError(`not serving ${r.name}/${r.version}: ${r.message} [${r.code}]`),
       });
