@@ -24,6 +24,7 @@ import { prepareInput, rawOf } from "./feeds.js";
 import { decoderShape, encodePrompt, isEndOfText, stepFeeds, TokenChooser } from "./generation.js";
 import { classPrediction, tokenPrediction } from "./prediction.js";
 import { buildComputeRecord } from "./record-builder.js";
+import { tensorDigest } from "../record/tensor-digest.js";
 import { utf8 } from "../core/bytes.js";
 import type {
   CommittedRecord,
@@ -286,24 +287,33 @@ export class DefaultExecutor implements Executor {
     return { ok: true, position, records, outputs: [], prediction, latencyMs };
   }
 
-  /** One forward pass, committed. */
+  /**
+   * One forward pass, committed. The pass is posted to a worker first; while it runs, this
+   * thread digests the inputs and keeps them for replay, so neither adds to the call's latency.
+   */
   private async pass(ctx: PassContext, feeds: InputTensor[]): Promise<PassResult> {
     const { engine, blobs } = this.options;
-    const retained =
-      this.options.retainInputs === false
-        ? null
-        : await blobs.put(encodeTensorBundle(feeds.map((f) => ({ ...f }))));
     const feedMap = Object.fromEntries(
       feeds.map((t) => [t.name, { dtype: t.dtype, dims: t.shape, data: t.data }]),
     );
+    // Throws synchronously on a refusal: nothing is kept for a call that does not run.
+    const running = engine.submit(ctx.engineId, feedMap, {
+      operators: ctx.operators,
+      inputSize: ctx.inputSize,
+      digestOutputs: true,
+    });
+    const digested = feeds.map((t) => ({ ...t, sha256: t.sha256 ?? tensorDigest(t.dtype, t.shape, t.data) }));
+    const retaining = this.options.retainInputs === false ? Promise.resolve(null) : blobs.put(encodeTensorBundle(feeds));
+    // Observed below, or never when the run fails: then its outcome does not matter.
+    retaining.catch(() => undefined);
     let run: RunResult;
     try {
-      run = await engine.run(ctx.engineId, feedMap, { operators: ctx.operators, inputSize: ctx.inputSize });
+      run = await running;
     } catch (err) {
-      if (err instanceof DeadlineExceededError && err.late) this.commitLate(ctx, feeds, retained, err.late);
+      if (err instanceof DeadlineExceededError && err.late) this.commitLate(ctx, digested, retaining, err.late);
       throw err;
     }
-    return this.commitRun(ctx, feeds, retained, run);
+    return this.commitRun(ctx, digested, await retaining, run);
   }
 
   private async commitRun(
@@ -317,7 +327,7 @@ export class DefaultExecutor implements Executor {
       .filter((name) => run.outputs[name] !== undefined)
       .map((name) => {
         const t = run.outputs[name]!;
-        return { name, dtype: t.dtype, shape: t.dims, data: t.data };
+        return { name, dtype: t.dtype, shape: t.dims, data: t.data, sha256: t.sha256 };
       });
     if (ctx.engineId !== ctx.entry.engineId) {
       // The decoder's outputs are not the main model's: take them in the order they came.
@@ -329,6 +339,7 @@ export class DefaultExecutor implements Executor {
           dtype: t.dtype,
           shape: t.dims,
           data: t.data,
+          sha256: t.sha256,
         })),
       );
     }
@@ -388,11 +399,11 @@ export class DefaultExecutor implements Executor {
   private commitLate(
     ctx: PassContext,
     feeds: InputTensor[],
-    retained: string | null,
+    retaining: Promise<string | null>,
     late: Promise<RunResult>,
   ): void {
-    const p = late
-      .then((run) => this.commitRun(ctx, feeds, retained, run))
+    const p = Promise.all([late, retaining])
+      .then(([run, retained]) => this.commitRun(ctx, feeds, retained, run))
       .then((r) => this.options.onLateRecord?.(r.committed.record))
       .catch(() => undefined)
       .finally(() => this.late.delete(p));

@@ -77,7 +77,7 @@ export function stepFeeds(
       const present = past?.find((t) => t.name === `present.${layer}.${kind}`);
       feeds.push(
         present
-          ? { name, dtype: "float32", shape: [...present.shape], data: present.data }
+          ? { name, dtype: "float32", shape: [...present.shape], data: present.data, sha256: present.sha256 }
           : { name, dtype: "float32", shape: [1, shape.heads, 0, shape.headDim], data: new Float32Array(0) },
       );
     }

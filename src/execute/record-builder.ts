@@ -45,7 +45,7 @@ export function buildComputeRecord(pass: ForwardPass): ComputeRecord {
       name: t.name,
       dtype: t.dtype,
       shape: [...t.shape],
-      sha256: tensorDigest(t.dtype, t.shape, t.data),
+      sha256: t.sha256 ?? tensorDigest(t.dtype, t.shape, t.data),
     })),
     retained_blob_sha256: pass.retainedInputSha256,
   };
@@ -67,7 +67,7 @@ export function buildComputeRecord(pass: ForwardPass): ComputeRecord {
       name: o.name,
       dtype: o.dtype,
       shape: [...o.shape],
-      sha256: tensorDigest(o.dtype, o.shape, o.data),
+      sha256: o.sha256 ?? tensorDigest(o.dtype, o.shape, o.data),
       values: inlineValues(o),
       blob_sha256: pass.outputBlobs.get(o.name) ?? null,
     })),

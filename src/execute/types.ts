@@ -14,6 +14,11 @@ export interface InputTensor {
   dtype: TensorDtype;
   shape: number[];
   data: TensorData;
+  /**
+   * The tensor's canonical digest when already known: a generation step's past is the
+   * previous step's present output, hashed once when it was produced.
+   */
+  sha256?: string;
 }
 
 /** One element of work, already decoded from the wire (base64 images are bytes here). */
@@ -56,6 +61,8 @@ export interface OutputTensor {
   dtype: TensorDtype;
   shape: number[];
   data: TensorData;
+  /** The canonical digest, computed by the worker that produced the tensor. */
+  sha256?: string;
 }
 
 /** One signed, logged forward pass. A generation has one per step. */

@@ -25,16 +25,23 @@ interface Point {
   y: number;
 }
 
-/** Least squares y ≈ p + q·x with p, q ≥ 0 (a cost never shrinks with size, nor is negative). */
-function nonNegativeLine(points: readonly Point[]): { p: number; q: number } {
-  const k = points.length;
-  const meanX = points.reduce((s, pt) => s + pt.x, 0) / k;
-  const meanY = points.reduce((s, pt) => s + pt.y, 0) / k;
+interface WeightedPoint extends Point {
+  w: number;
+}
+
+/**
+ * Weighted least squares y ≈ p + q·x with p, q ≥ 0 (a cost never shrinks with size, nor is
+ * negative), minimizing Σ w·(y − p − q·x)².
+ */
+function nonNegativeLine(points: readonly WeightedPoint[]): { p: number; q: number } {
+  const sw = points.reduce((s, pt) => s + pt.w, 0);
+  const meanX = points.reduce((s, pt) => s + pt.w * pt.x, 0) / sw;
+  const meanY = points.reduce((s, pt) => s + pt.w * pt.y, 0) / sw;
   let sxx = 0;
   let sxy = 0;
   for (const pt of points) {
-    sxx += (pt.x - meanX) ** 2;
-    sxy += (pt.x - meanX) * (pt.y - meanY);
+    sxx += pt.w * (pt.x - meanX) ** 2;
+    sxy += pt.w * (pt.x - meanX) * (pt.y - meanY);
   }
   // One distinct size (a fixed-shape model): only the constant can be known.
   if (sxx === 0) return { p: Math.max(0, meanY), q: 0 };
@@ -42,10 +49,10 @@ function nonNegativeLine(points: readonly Point[]): { p: number; q: number } {
   let p = meanY - q * meanX;
   if (q < 0) return { p: Math.max(0, meanY), q: 0 };
   if (p < 0) {
-    // Through the origin instead: q = Σxy / Σx².
+    // Through the origin instead: q = Σwxy / Σwx².
     p = 0;
-    const sx2 = points.reduce((s, pt) => s + pt.x * pt.x, 0);
-    q = sx2 > 0 ? Math.max(0, points.reduce((s, pt) => s + pt.x * pt.y, 0) / sx2) : 0;
+    const sx2 = points.reduce((s, pt) => s + pt.w * pt.x * pt.x, 0);
+    q = sx2 > 0 ? Math.max(0, points.reduce((s, pt) => s + pt.w * pt.x * pt.y, 0) / sx2) : 0;
   }
   return { p, q };
 }
@@ -63,13 +70,29 @@ function checkSamples(samples: readonly { n: number; value: number }[], what: st
 }
 
 /**
- * Least-squares fit of T(n) to measured run times (a central estimate, used for predictions).
+ * Least-squares fit of T(n) to measured run times (a central estimate, used for predictions),
+ * in relative terms: sizes span orders of magnitude (8 to 512 tokens: 30 ms to 1.6 s), and a
+ * plain fit would follow the largest and miss the smallest by a third, where most calls are.
  * @throws {InferenceError} INFER_CALIBRATION_FAILED when there are no samples or one is not finite
  */
 export function fitLatency(samples: readonly { n: number; ms: number }[]): LatencyCoefficients {
   const values = samples.map((s) => ({ n: s.n, value: s.ms }));
   checkSamples(values, "latency");
-  const { p, q } = nonNegativeLine(values.map((s) => ({ x: s.n * Math.log2(s.n + 1), y: s.value })));
+  // Each point is weighted by its size's mean time, so runs of one size weigh alike.
+  const bySize = new Map<number, { sum: number; count: number }>();
+  for (const s of values) {
+    const g = bySize.get(s.n) ?? { sum: 0, count: 0 };
+    g.sum += s.value;
+    g.count++;
+    bySize.set(s.n, g);
+  }
+  const weight = (n: number): number => {
+    const g = bySize.get(n)!;
+    return 1 / Math.max(g.sum / g.count, 1e-3) ** 2;
+  };
+  const { p, q } = nonNegativeLine(
+    values.map((s) => ({ x: s.n * Math.log2(s.n + 1), y: s.value, w: weight(s.n) })),
+  );
   return { a: p, b: q };
 }
 
@@ -81,7 +104,7 @@ export function fitLatency(samples: readonly { n: number; ms: number }[]): Laten
 export function fitMemoryEnvelope(samples: readonly { n: number; bytes: number }[]): MemoryCoefficients {
   const values = samples.map((s) => ({ n: s.n, value: s.bytes }));
   checkSamples(values, "memory");
-  const { p, q } = nonNegativeLine(values.map((s) => ({ x: s.n, y: s.value })));
+  const { p, q } = nonNegativeLine(values.map((s) => ({ x: s.n, y: s.value, w: 1 })));
   const shortfall = Math.max(0, ...values.map((s) => s.value - (p + q * s.n)));
   return { c: Math.ceil(p + shortfall), d: q };
 }
@@ -93,6 +116,24 @@ export function latencyBudgetFrom(
   slackMs: number,
 ): LatencyCoefficients {
   return { a: cost.a * (1 + margin) + slackMs, b: cost.b * (1 + margin) };
+}
+
+/**
+ * The latency budget of a calibration: the fit with its margin and slack, with `a` raised
+ * where needed so that every measured size, too, is within budget by the same margin and slack.
+ */
+export function latencyBudgetEnvelope(
+  cost: LatencyCoefficients,
+  samples: readonly { n: number; ms: number }[],
+  margin: number,
+  slackMs: number,
+): LatencyCoefficients {
+  const budget = latencyBudgetFrom(cost, margin, slackMs);
+  const shortfall = Math.max(
+    0,
+    ...samples.map((s) => s.ms * (1 + margin) + slackMs - latencyAt(budget, s.n)),
+  );
+  return { a: budget.a + shortfall, b: budget.b };
 }
 
 /** Memory budget from a fitted cost: scaled by (1 + margin), plus a constant slack in bytes. */

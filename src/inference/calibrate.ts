@@ -1,10 +1,11 @@
 /**
  * Calibration of a model's cost model and suggested budgets from measurement: a fresh
  * session in one worker runs every size in ascending order (one warm-up, then `repeats`
- * timed runs), T(n) is fitted to the medians by least squares, S(n) to the cold working
- * memory as an envelope, and the budgets are the fits with a margin (docs/budgets.md).
+ * timed runs), T(n) is fitted to the medians by relative least squares, S(n) to the cold
+ * working memory as an envelope, and the budgets are the fits with a margin, raised to hold
+ * every measured size with that margin too (docs/budgets.md).
  */
-import { fitLatency, fitMemoryEnvelope, latencyBudgetFrom, memoryBudgetFrom } from "./budgets.js";
+import { fitLatency, fitMemoryEnvelope, latencyBudgetEnvelope, memoryBudgetFrom } from "./budgets.js";
 import { InferenceError } from "./errors.js";
 import type { CalibrationSample, CalibrationSize } from "./protocol.js";
 import type { Feeds, LatencyCoefficients, MemoryCoefficients, MemoryMethod } from "./types.js";
@@ -92,7 +93,8 @@ export function fitCalibration(
 ): Calibration {
   if (samples.length === 0)
     throw new InferenceError("INFER_CALIBRATION_FAILED", "calibration produced no samples");
-  const latencyMs = fitLatency(samples.map((s) => ({ n: s.n, ms: s.medianMs })));
+  const measured = samples.map((s) => ({ n: s.n, ms: s.medianMs }));
+  const latencyMs = fitLatency(measured);
   const memoryBytes = fitMemoryEnvelope(samples.map((s) => ({ n: s.n, bytes: s.coldBytes })));
   return {
     samples,
@@ -100,7 +102,7 @@ export function fitCalibration(
     exclusive: samples.every((s) => s.exclusive),
     cost: { latencyMs, memoryBytes },
     suggestedBudgets: {
-      latencyMs: latencyBudgetFrom(latencyMs, opts.margin, opts.latencySlackMs),
+      latencyMs: latencyBudgetEnvelope(latencyMs, measured, opts.margin, opts.latencySlackMs),
       memoryBytes: memoryBudgetFrom(memoryBytes, opts.margin, opts.memorySlackBytes),
     },
   };

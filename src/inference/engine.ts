@@ -209,6 +209,16 @@ export class InferenceEngine {
    *   INFER_RUN_FAILED, INFER_WORKER_CRASHED, INFER_ENGINE_CLOSED
    */
   async run(modelId: string, feeds: Feeds, opts: RunOptions = {}): Promise<RunResult> {
+    return this.submit(modelId, feeds, opts);
+  }
+
+  /**
+   * run() with its checks and its refusal synchronous: it throws before anything is queued,
+   * or returns once the call is queued or already posted to a worker. The caller can do its
+   * own work (hashing and keeping the inputs) while the forward pass runs.
+   * @throws {InferenceError} as run() does, synchronously for every refusal
+   */
+  submit(modelId: string, feeds: Feeds, opts: RunOptions = {}): Promise<RunResult> {
     const admittedAt = performance.now();
     this.assertOpen();
     const entry = this.entry(modelId);
@@ -218,7 +228,7 @@ export class InferenceEngine {
     const admission = this.decide(entry, n, operators);
     if (!admission.admitted) throw refusalError(admission, modelId);
     const { tensors, transfer } = forTransfer(checked.tensors, opts.transferInputs === true);
-    const request = { kind: "run" as const, modelId, feeds: tensors };
+    const request = { kind: "run" as const, modelId, feeds: tensors, digestOutputs: opts.digestOutputs === true };
     const deadlineAt =
       admission.budgetMs === null || admission.budgetMs > MAX_TIMER_MS
         ? null
@@ -230,8 +240,8 @@ export class InferenceEngine {
       return result;
     };
     // Beyond setTimeout's range (~24.8 days) a deadline means nothing; the timer would misfire.
-    if (admission.budgetMs === null || admission.budgetMs > MAX_TIMER_MS) return finish(await job.done);
-    return this.withDeadline(job, admittedAt + admission.budgetMs, admission.budgetMs, modelId, finish);
+    if (deadlineAt === null) return job.done.then(finish);
+    return this.withDeadline(job, deadlineAt, admission.budgetMs!, modelId, finish);
   }
 
   /**

@@ -25,7 +25,7 @@ export interface CalibrationSize {
 export type Request =
   | { kind: "load"; id: number; modelId: string; path: string }
   | { kind: "unload"; id: number; modelId: string }
-  | { kind: "run"; id: number; modelId: string; feeds: WireTensor[] }
+  | { kind: "run"; id: number; modelId: string; feeds: WireTensor[]; digestOutputs: boolean }
   | { kind: "calibrate"; id: number; path: string; sizes: CalibrationSize[]; repeats: number }
   /** Release every session before the thread is terminated. */
   | { kind: "shutdown"; id: number }

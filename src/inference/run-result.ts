@@ -26,7 +26,10 @@ export function buildRunResult(
   if (reply.kind !== "ran")
     throw new InferenceError("INFER_RUN_FAILED", `unexpected worker reply ${reply.kind}`, { modelId });
   const outputs: Record<string, TensorValue> = {};
-  for (const t of reply.outputs) outputs[t.name] = { dtype: t.dtype, dims: t.dims, data: t.data };
+  for (const t of reply.outputs) {
+    outputs[t.name] = { dtype: t.dtype, dims: t.dims, data: t.data };
+    if (t.sha256 !== undefined) outputs[t.name]!.sha256 = t.sha256;
+  }
   const totalMs = outcome.finishedAt - admittedAt;
   const { memory } = reply;
   return {

@@ -12,6 +12,11 @@ export interface TensorValue {
   dtype: TensorDtype;
   dims: number[];
   data: TensorData;
+  /**
+   * SHA-256 (hex) of the tensor in the canonical tensor encoding (record/tensor-digest.ts),
+   * on outputs when the run asked for digests: computed in the worker, over the bytes it hands back.
+   */
+  sha256?: string;
 }
 
 export type Feeds = Record<string, TensorValue>;
@@ -108,6 +113,11 @@ export interface RunOptions {
   transferInputs?: boolean;
   /** Count this run in the online latency fit (default true; false for warm-up runs). */
   observe?: boolean;
+  /**
+   * Digest each output in the worker, right after session.run (default false): a record
+   * needs the digests, and hashing megabytes of logits there keeps it off the caller's event loop.
+   */
+  digestOutputs?: boolean;
 }
 
 export interface LatencyReport {

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { InferenceSession, Tensor, env } from "onnxruntime-node";
 import type { InferenceErrorCode } from "./errors.js";
+import { tensorDigest } from "../record/tensor-digest.js";
 import { isTensorDtype } from "./dtypes.js";
 import { MemoryProbe } from "./worker-memory.js";
 import type { CalibrationSample, Reply, Request, WireTensor, WorkerInit } from "./protocol.js";
@@ -163,6 +164,7 @@ function main(): void {
         );
       }
       const { tensors, transfer } = fromOrt(result, session.outputNames);
+      if (req.digestOutputs) for (const t of tensors) t.sha256 = tensorDigest(t.dtype, t.dims, t.data);
       return [{ kind: "ran", id: req.id, outputs: tensors, runMs, startedAtMs, memory }, transfer];
     },
     async calibrate(req: Extract<Request, { kind: "calibrate" }>): Promise<[Reply, ArrayBuffer[]]> {

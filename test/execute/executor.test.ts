@@ -12,6 +12,10 @@ import { pulseAt } from "../../src/clock/index.js";
 import type { Instance } from "../../src/instance/open.js";
 import type { ElementSuccess } from "../../src/execute/types.js";
 import { openTestInstance } from "./instance-fixture.js";
+import { readdirSync } from "node:fs";
+import { tensorDigest } from "../../src/record/tensor-digest.js";
+import { decodeTensorBundle } from "../../src/blob/tensor-bundle.js";
+import type { ComputeRecord } from "../../src/record/schema.js";
 
 let instance: Instance;
 let trusted: VerifierSet;
@@ -190,4 +194,88 @@ test("records in the log are byte-identical to the receipts' payloads", async ()
   const entry = await instance.log.entry(0);
   const envelope = JSON.parse(new TextDecoder().decode(entry.extra)) as { payload: string };
   assert.deepEqual(fromBase64(envelope.payload), entry.leaf);
+});
+
+/** The record's input digests recomputed from the retained input bundle, which replay feeds again. */
+async function retainedInputDigests(record: ComputeRecord): Promise<string[]> {
+  assert.ok(record.input.retained_blob_sha256, "the inputs were retained");
+  const bundle = decodeTensorBundle(await instance.blobs.get(record.input.retained_blob_sha256));
+  assert.deepEqual(
+    bundle.map((t) => t.name),
+    record.input.tensors.map((t) => t.name),
+  );
+  return bundle.map((t) => tensorDigest(t.dtype, t.shape, t.data));
+}
+
+test("every digest in a record is the canonical digest of the bytes it names", async () => {
+  const res = await instance.executor.execute({
+    model: "bert-base-uncased-tiny",
+    operators: ["KO42"],
+    inputs: [{ kind: "text", text: "digests are computed once, in the right place" }],
+    batched: false,
+    requestId: "req-digests",
+  });
+  const el = ok(res.elements[0]);
+  const record = el.records[0]!.record;
+  // Outputs are hashed in the worker; the bytes handed back must be the bytes hashed.
+  const logits = el.outputs[0]!;
+  assert.equal(record.outputs[0]!.sha256, tensorDigest(logits.dtype, logits.shape, logits.data));
+  // Inputs are hashed and kept while the pass runs.
+  assert.deepEqual(
+    await retainedInputDigests(record),
+    record.input.tensors.map((t) => t.sha256),
+  );
+});
+
+test("a generation step's past digests, carried from the previous step's outputs, match the bytes fed", async () => {
+  const res = await instance.executor.execute({
+    model: "gpt2-tiny",
+    operators: ["KO42"],
+    inputs: [{ kind: "prompt", prompt: "Carry the cache", maxTokens: 3 }],
+    batched: false,
+    requestId: "req-gen-digests",
+  });
+  const el = ok(res.elements[0]);
+  assert.ok(el.records.length >= 2, "at least one step after the prompt");
+  for (const [step, { record }] of el.records.entries()) {
+    assert.deepEqual(
+      await retainedInputDigests(record),
+      record.input.tensors.map((t) => t.sha256),
+      `step ${step}`,
+    );
+    if (step === 0) continue;
+    // The past fed at step k is the present produced at step k - 1, hashed once.
+    const previous = el.records[step - 1]!.record;
+    const past = record.input.tensors.find((t) => t.name === "past_key_values.0.key")!;
+    assert.equal(past.sha256, previous.outputs.find((o) => o.name === "present.0.key")!.sha256);
+  }
+});
+
+test("a call refused before it runs keeps nothing and logs nothing", async () => {
+  const entry = instance.catalog.get("bert-base-uncased-tiny");
+  const blobsDir = instance.paths.blobs;
+  const count = (): number => readdirSync(blobsDir, { recursive: true }).length;
+  const before = { blobs: count(), log: (await instance.log.latestCheckpoint()).size };
+  const saved = instance.engine.info(entry.engineId);
+  // A 1 ms budget against a predicted 50 ms run: refused by CS43 before anything runs.
+  instance.engine.configure(entry.engineId, {
+    budgets: { latencyMs: { a: 1, b: 0 } },
+    cost: { latencyMs: { a: 50, b: 0 } },
+  });
+  try {
+    const res = await instance.executor.execute({
+      model: "bert-base-uncased-tiny",
+      operators: ["KO42", "CS43"],
+      inputs: [{ kind: "text", text: "never run: the budget is a millisecond" }],
+      batched: false,
+      requestId: "req-refused",
+    });
+    const el = res.elements[0]!;
+    assert.equal(el.ok, false);
+    if (!el.ok) assert.equal(el.error.code, "INFER_LATENCY_BUDGET");
+  } finally {
+    instance.engine.configure(entry.engineId, { budgets: saved.budgets, cost: saved.cost });
+  }
+  assert.equal(count(), before.blobs, "no input was kept");
+  assert.equal((await instance.log.latestCheckpoint()).size, before.log, "no record was logged");
 });

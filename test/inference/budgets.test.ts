@@ -6,6 +6,7 @@ import {
   fitMemoryEnvelope,
   latencyAt,
   latencyBudgetFrom,
+  latencyBudgetEnvelope,
   memoryAt,
   memoryBudgetFrom,
   parseCoefficients,
@@ -64,6 +65,42 @@ describe("budget functions", () => {
       { n: 1000, ms: 100 },
     ]);
     assert.ok(steep.a >= 0 && steep.b > 0);
+  });
+
+  test("the latency fit is relative: small sizes, where most calls are, are not sacrificed to large ones", () => {
+    // BERT-base's calibration on this project's build machine (median ms at 8, 32, 128, 512 tokens).
+    const samples = [
+      { n: 8, ms: 32.85 },
+      { n: 32, ms: 86.65 },
+      { n: 128, ms: 296.49 },
+      { n: 512, ms: 1645.34 },
+    ];
+    const fit = fitLatency(samples);
+    for (const s of samples) {
+      const error = Math.abs(latencyAt(fit, s.n) - s.ms) / s.ms;
+      // A plain least-squares fit predicts 22 ms at n = 8 (−33 %).
+      assert.ok(error < 0.12, `n=${s.n}: predicted ${latencyAt(fit, s.n).toFixed(1)} ms for ${s.ms} ms`);
+    }
+  });
+
+  test("a calibrated latency budget holds every measured size with its margin and slack", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ n: fc.integer({ min: 0, max: 4096 }), ms: fc.double({ min: 0.01, max: 1e5, noNaN: true }) }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        (samples, margin, slack) => {
+          const budget = latencyBudgetEnvelope(fitLatency(samples), samples, margin, slack);
+          for (const s of samples) {
+            const need = s.ms * (1 + margin) + slack;
+            assert.ok(latencyAt(budget, s.n) >= need * (1 - 1e-9), `T(${s.n}) = ${latencyAt(budget, s.n)} < ${need}`);
+          }
+        },
+      ),
+    );
   });
 
   test("the memory fit lies on or above every sample", () => {

@@ -3,6 +3,8 @@ import { writeFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { InferenceEngine } from "../../src/inference/index.js";
 import { inferenceCode } from "./helpers/assert-code.js";
+import { InferenceError } from "../../src/inference/errors.js";
+import { tensorDigest } from "../../src/record/tensor-digest.js";
 import {
   denseFeeds,
   denseWeights,
@@ -28,6 +30,26 @@ after(async () => {
 });
 
 describe("running a model", () => {
+  test("digestOutputs: each output carries the canonical digest of the bytes handed back", async () => {
+    const r = await engine.run("dense", denseFeeds(3), { digestOutputs: true });
+    const y = r.outputs.y!;
+    assert.equal(y.sha256, tensorDigest(y.dtype, y.dims, y.data));
+    const plain = await engine.run("dense", denseFeeds(3));
+    assert.equal(plain.outputs.y!.sha256, undefined, "no digest unless asked");
+  });
+
+  test("submit refuses synchronously, before anything is queued", () => {
+    assert.throws(
+      () => engine.submit("dense", denseFeeds(2), { operators: ["CS99" as never] }),
+      (e: unknown) => e instanceof InferenceError && e.code === "INFER_OPERATOR_UNKNOWN",
+    );
+    assert.throws(
+      () => engine.submit("nope", denseFeeds(2)),
+      (e: unknown) => e instanceof InferenceError && e.code === "INFER_MODEL_NOT_LOADED",
+    );
+    assert.equal(engine.stats().queueDepth, 0);
+  });
+
   test("load reports the declared inputs and outputs", () => {
     const info = engine.info("dense");
     assert.deepEqual(info.inputs, [{ name: "x", dtype: "float32", dims: ["N", 4] }]);
