@@ -303,14 +303,16 @@ export class DefaultExecutor implements Executor {
       digestOutputs: true,
     });
     const digested = feeds.map((t) => ({ ...t, sha256: t.sha256 ?? tensorDigest(t.dtype, t.shape, t.data) }));
-    const retaining = this.options.retainInputs === false ? Promise.resolve(null) : blobs.put(encodeTensorBundle(feeds));
+    const retaining =
+      this.options.retainInputs === false ? Promise.resolve(null) : blobs.put(encodeTensorBundle(feeds));
     // Observed below, or never when the run fails: then its outcome does not matter.
     retaining.catch(() => undefined);
     let run: RunResult;
     try {
       run = await running;
     } catch (err) {
-      if (err instanceof DeadlineExceededError && err.late) this.commitLate(ctx, digested, retaining, err.late);
+      if (err instanceof DeadlineExceededError && err.late)
+        this.commitLate(ctx, digested, retaining, err.late);
       throw err;
     }
     return this.commitRun(ctx, digested, await retaining, run);

@@ -28,6 +28,8 @@ export interface AdmissionInput {
   latencyBudget: LatencyCoefficients | null;
   latencyCost: LatencyCoefficients | null;
   latencyFrom: PredictionSource;
+  /** Observed ÷ predicted run time to plan the queue with (1 when unknown); see ObservedRuns.ratioQuantile. */
+  latencyScale?: number;
   memoryBudget: MemoryCoefficients | null;
   memoryCost: MemoryCoefficients | null;
   memoryFrom: PredictionSource;
@@ -52,7 +54,10 @@ export function decideAdmission(input: AdmissionInput): Admission {
   const cs44 = input.operators.has("CS44");
   const budgetMs = cs43 && input.latencyBudget !== null ? latencyAt(input.latencyBudget, n) : null;
   const budgetBytes = cs44 && input.memoryBudget !== null ? memoryAt(input.memoryBudget, n) : null;
-  const predictedRunMs = input.latencyCost === null ? null : latencyAt(input.latencyCost, n);
+  // The cost model alone decides whether an input of this size fits its budget at all; the
+  // queue is planned with what runs take here lately.
+  const modelRunMs = input.latencyCost === null ? null : latencyAt(input.latencyCost, n);
+  const predictedRunMs = modelRunMs === null ? null : modelRunMs * (input.latencyScale ?? 1);
   const predictedBytes = input.memoryCost === null ? null : memoryAt(input.memoryCost, n);
   const predictedWaitMs = predictWaitMs(input.load);
   const base = {
@@ -88,10 +93,10 @@ export function decideAdmission(input: AdmissionInput): Admission {
       `predicted working memory ${predictedBytes} B for n=${n} exceeds the CS44 budget ${budgetBytes} B`,
     );
   }
-  if (budgetMs !== null && predictedRunMs !== null && predictedRunMs > budgetMs) {
+  if (budgetMs !== null && modelRunMs !== null && modelRunMs > budgetMs) {
     return refuse(
       "INFER_LATENCY_BUDGET",
-      `predicted run time ${predictedRunMs.toFixed(2)} ms for n=${n} exceeds the CS43 budget ${budgetMs.toFixed(2)} ms`,
+      `predicted run time ${modelRunMs.toFixed(2)} ms for n=${n} exceeds the CS43 budget ${budgetMs.toFixed(2)} ms`,
     );
   }
   if (input.load.queuedMs.length >= input.load.maxQueue) {

@@ -39,6 +39,8 @@ import type {
 } from "./types.js";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Admission plans the queue with this quantile of observed ÷ predicted run times. */
+const PLANNING_QUANTILE = 0.9;
 
 interface ModelEntry {
   info: ModelInfo;
@@ -228,7 +230,12 @@ export class InferenceEngine {
     const admission = this.decide(entry, n, operators);
     if (!admission.admitted) throw refusalError(admission, modelId);
     const { tensors, transfer } = forTransfer(checked.tensors, opts.transferInputs === true);
-    const request = { kind: "run" as const, modelId, feeds: tensors, digestOutputs: opts.digestOutputs === true };
+    const request = {
+      kind: "run" as const,
+      modelId,
+      feeds: tensors,
+      digestOutputs: opts.digestOutputs === true,
+    };
     const deadlineAt =
       admission.budgetMs === null || admission.budgetMs > MAX_TIMER_MS
         ? null
@@ -327,9 +334,12 @@ export class InferenceEngine {
       return [null, "none"];
     };
     let [latencyCost, latencyFrom] = pick("latencyMs");
+    let latencyScale = 1;
     if (latencyCost === null) {
       latencyCost = entry.observed.fit();
       if (latencyCost !== null) latencyFrom = "observed";
+    } else if (latencyCost !== undefined) {
+      latencyScale = entry.observed.ratioQuantile(latencyCost, PLANNING_QUANTILE) ?? 1;
     }
     const [memoryCost, memoryFrom] = pick("memoryBytes");
     return decideAdmission({
@@ -338,6 +348,7 @@ export class InferenceEngine {
       latencyBudget: entry.budgets.latencyMs ?? null,
       latencyCost: latencyCost ?? null,
       latencyFrom,
+      latencyScale,
       memoryBudget: entry.budgets.memoryBytes ?? null,
       memoryCost: memoryCost ?? null,
       memoryFrom,

@@ -124,6 +124,10 @@ export class Scheduler {
   private dispatch(): void {
     for (let i = 0; i < this.queue.length;) {
       const entry = this.queue[i]!;
+      if (this.unreachable(entry)) {
+        this.queue.splice(i, 1);
+        continue;
+      }
       // A job that waited in the queue past its deadline never runs. Its deadline timer
       // (which may be behind a worker's reply in the event loop) answers the caller and
       // removes it.
@@ -137,6 +141,30 @@ export class Scheduler {
       this.queue.splice(i, 1);
       this.start(entry, worker);
     }
+  }
+
+  /**
+   * A job that waited and would now finish past its deadline by its own prediction is
+   * refused as overload before it runs: its caller gets a prompt 503 instead of a 504 at the
+   * deadline, and a worker is not spent on a result nobody can use.
+   */
+  private unreachable(entry: Entry): boolean {
+    if (!entry.waited || entry.deadlineAt === null || entry.predictedMs <= 0) return false;
+    const now = performance.now();
+    if (now >= entry.deadlineAt || now + entry.predictedMs <= entry.deadlineAt) return false;
+    if (!this.pool.ready(entry.modelId).some((h) => !h.busy)) return false;
+    const left = entry.deadlineAt - now;
+    entry.reject(
+      new InferenceError(
+        "INFER_OVERLOADED",
+        `${entry.modelId ?? "call"}: queued too long; ${left.toFixed(1)} ms are left of its CS43 deadline and a run takes about ${entry.predictedMs.toFixed(1)} ms here now, so it was refused before running`,
+        {
+          ...(entry.modelId === null ? {} : { modelId: entry.modelId }),
+          retryAfterMs: Math.max(1, Math.ceil(entry.predictedMs)),
+        },
+      ),
+    );
+    return true;
   }
 
   private start(entry: Entry, worker: WorkerHandle): void {

@@ -171,6 +171,10 @@ export interface Admission {
   reason: string;
   inputSize: number;
   budgetMs: number | null;
+  /**
+   * The run time admission plans with: the cost model's T(n), scaled by the 90th percentile
+   * of observed ÷ predicted over the model's recent runs (once there are enough of them).
+   */
   predictedRunMs: number | null;
   predictedWaitMs: number;
   latencyFrom: PredictionSource;

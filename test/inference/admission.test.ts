@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { decideAdmission, predictWaitMs, type AdmissionInput } from "../../src/inference/admission.js";
 import { latencyAt } from "../../src/inference/budgets.js";
 import type { Operator } from "../../src/inference/types.js";
+import { MIN_RUNS_FOR_QUANTILE, ObservedRuns } from "../../src/inference/observed-runs.js";
 
 function input(over: Partial<AdmissionInput> & { ops?: Operator[] } = {}): AdmissionInput {
   const { ops = ["CS43", "CS44"], ...rest } = over;
@@ -117,5 +118,37 @@ describe("admission decisions", () => {
         },
       ),
     );
+  });
+});
+
+describe("planning with observed run times", () => {
+  test("the queue is planned with T(n) scaled by what runs take here; the size check uses T(n) alone", () => {
+    // Budget 100, cost 10, one queued call ahead of 10 predicted ms on one worker.
+    const load = { workerFreeInMs: [40], queuedMs: [], maxQueue: 10 };
+    const plain = decideAdmission(input({ load }));
+    assert.equal(plain.admitted, true);
+    assert.equal(plain.predictedRunMs, 10);
+    // Runs take 7× their prediction lately: wait 40 + run 70 > 100.
+    const slow = decideAdmission(input({ load, latencyScale: 7 }));
+    assert.equal(slow.code, "INFER_OVERLOADED");
+    assert.equal(slow.predictedRunMs, 70);
+    // On an idle engine the same call fits: 70 ≤ 100, and a run slower than its budget is overload, not size.
+    const idle = decideAdmission(input({ latencyScale: 7 }));
+    assert.equal(idle.admitted, true);
+    const tooSlow = decideAdmission(input({ latencyScale: 20 }));
+    assert.equal(tooSlow.code, "INFER_OVERLOADED");
+  });
+
+  test("ObservedRuns: the ratio quantile needs enough runs and reads the high tail", () => {
+    const runs = new ObservedRuns(64);
+    const cost = { a: 10, b: 0 };
+    for (let i = 0; i < MIN_RUNS_FOR_QUANTILE - 1; i++) runs.add(4, 10);
+    assert.equal(runs.ratioQuantile(cost, 0.9), null);
+    // 20 runs: ratios 1.0 ×7 (above), 0.5 ×3, then 1.2, 1.4 … 3.0; the 18th smallest is 2.6.
+    for (let i = 0; i < 3; i++) runs.add(4, 5);
+    for (let i = 1; i <= 10; i++) runs.add(4, 10 + i * 2);
+    assert.equal(runs.ratioQuantile(cost, 0.9), 2.6);
+    assert.equal(runs.ratioQuantile(cost, 1), 3);
+    assert.equal(runs.ratioQuantile(cost, 0.5), 1);
   });
 });

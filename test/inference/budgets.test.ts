@@ -87,7 +87,10 @@ describe("budget functions", () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.record({ n: fc.integer({ min: 0, max: 4096 }), ms: fc.double({ min: 0.01, max: 1e5, noNaN: true }) }),
+          fc.record({
+            n: fc.integer({ min: 0, max: 4096 }),
+            ms: fc.double({ min: 0.01, max: 1e5, noNaN: true }),
+          }),
           { minLength: 1, maxLength: 12 },
         ),
         fc.double({ min: 0, max: 2, noNaN: true }),
@@ -96,7 +99,10 @@ describe("budget functions", () => {
           const budget = latencyBudgetEnvelope(fitLatency(samples), samples, margin, slack);
           for (const s of samples) {
             const need = s.ms * (1 + margin) + slack;
-            assert.ok(latencyAt(budget, s.n) >= need * (1 - 1e-9), `T(${s.n}) = ${latencyAt(budget, s.n)} < ${need}`);
+            assert.ok(
+              latencyAt(budget, s.n) >= need * (1 - 1e-9),
+              `T(${s.n}) = ${latencyAt(budget, s.n)} < ${need}`,
+            );
           }
         },
       ),

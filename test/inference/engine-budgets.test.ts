@@ -156,6 +156,36 @@ describe("CS43 deadlines", () => {
   });
 });
 
+describe("CS43 at dispatch", () => {
+  test("a queued call that can no longer meet its deadline is refused as overload when a worker frees, not run", async () => {
+    // A model of its own, with no observed runs, so admission plans with its cost model alone.
+    await engine.load("dense-deadline", dir.path("dense.onnx"), {
+      budgets: { latencyMs: { a: 5000, b: 0 } },
+      cost: { latencyMs: { a: 4999, b: 0 } },
+    });
+    const busy = [
+      engine.run("heavy", heavyFeeds(HEAVY_ROWS, WIDTH)),
+      engine.run("heavy", heavyFeeds(HEAVY_ROWS, WIDTH)),
+    ];
+    try {
+      // Admitted: the heavy calls are predicted free, so wait 0 + run 4999 ≤ 5000.
+      const queued = engine.run("dense-deadline", denseFeeds(1), { operators: ["CS43"] });
+      assert.equal(engine.stats().queueDepth, 1);
+      // When a worker frees (after a real heavy run, > 1 ms), 4999 ms no longer fit in what is left.
+      await assert.rejects(queued, (err: unknown) => {
+        inferenceCode("INFER_OVERLOADED")(err);
+        assert.ok(!(err instanceof DeadlineExceededError));
+        assert.ok((err as InferenceError).retryAfterMs! >= 4999);
+        return true;
+      });
+      assert.equal(engine.stats().queueDepth, 0);
+    } finally {
+      await Promise.all(busy);
+      await engine.unload("dense-deadline");
+    }
+  });
+});
+
 describe("predictions", () => {
   test("a model with no cost model is predicted from its observed runs", async () => {
     await engine.load("observed", writeDense(dir, "observed.onnx"));
