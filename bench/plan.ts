@@ -36,7 +36,15 @@ export const FULL: BenchPlan = {
   parts: { records: 3000, syncs: 200 },
   verify: { receipts: 4000, windows: 10, windowMs: 300 },
   scale: { sizes: [10_000, 1_000_000, 10_000_000], batch: 50_000, appends: 100, proofs: 500 },
-  overload: { levels: [1, 2, 3], seconds: 15, capacitySeconds: 8, timeoutMs: 60_000, fallbackBudgetMs: 2000 },
+  overload: {
+    levels: [1, 2, 3],
+    seconds: 15,
+    capacitySeconds: 8,
+    capacityFractions: [0.8, 0.65, 0.5, 0.4, 0.3],
+    trialSeconds: 10,
+    timeoutMs: 60_000,
+    fallbackBudgetMs: 2000,
+  },
   memory: ["resnet50", "bert-base-uncased", "gpt2"],
 };
 
@@ -56,6 +64,14 @@ export const QUICK: BenchPlan = {
   parts: { records: 300, syncs: 20 },
   verify: { receipts: 300, windows: 3, windowMs: 100 },
   scale: { sizes: [1_000, 10_000], batch: 5_000, appends: 5, proofs: 50 },
-  overload: { levels: [1, 2, 3], seconds: 2, capacitySeconds: 2, timeoutMs: 30_000, fallbackBudgetMs: 2000 },
+  overload: {
+    levels: [1, 2, 3],
+    seconds: 2,
+    capacitySeconds: 2,
+    capacityFractions: [0.5],
+    trialSeconds: 2,
+    timeoutMs: 30_000,
+    fallbackBudgetMs: 2000,
+  },
   memory: ["resnet50"],
 };

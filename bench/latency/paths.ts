@@ -19,6 +19,7 @@ import { createCommitter, type Committer } from "../../src/execute/commit.js";
 import { DefaultExecutor } from "../../src/execute/executor.js";
 import type { ExecuteRequest, InputTensor } from "../../src/execute/types.js";
 import { openInstance, type Instance } from "../../src/instance/open.js";
+import { benchInstanceOptions } from "../lib/card-keys.js";
 import type { Operator } from "../../src/record/schema.js";
 import { HttpClient, PLAYGROUND } from "../lib/http-client.js";
 import {
@@ -150,6 +151,7 @@ export async function openPaths(opts: PathSetOptions): Promise<PathSet> {
       modelRoots: [opts.modelsDir],
       create: true,
       keyName: "bench.zeq-np.local/in-process",
+      ...benchInstanceOptions(),
       engine: { workers: 1, session: { intraOpNumThreads: threads } },
     });
     opts.onLoaded?.("in-process instance");

@@ -213,7 +213,32 @@ function overloadSection(res: BenchResults): string[] {
   return [
     "## 4. Overload (real server, 127.0.0.1, open-loop Poisson arrivals)",
     "",
-    `${o.model}, ${o.workers} workers, CS43 budget ${num(o.budgetMs)} ms (${o.budgetSource}); measured capacity ${num(o.capacityPerSecond, 1)} req/s (closed loop of ${o.workers} callers, KO42 only; client p50/p99 ${pp(o.capacityMs)} ms; answers by status ${JSON.stringify(o.capacityStatuses)}).`,
+    `${o.model}, ${o.workers} workers, CS43 budget ${num(o.budgetMs)} ms (${o.budgetSource}). Throughput: ${num(o.throughputPerSecond, 1)} req/s (closed loop of ${o.workers} callers, KO42 only; client p50/p99 ${pp(o.throughputMs)} ms; answers by status ${JSON.stringify(o.throughputStatuses)}). Capacity within the budget: **${num(o.capacityPerSecond, 1)} req/s**, the highest Poisson rate tried at which every call was answered 200 with the records' p99 within budget:`,
+    "",
+    table(
+      [
+        "rate tried/s",
+        "sent",
+        "200",
+        "503",
+        "other",
+        "record total_ms p50 / p99",
+        "client ms p50 / p99",
+        "within the SLA",
+      ],
+      o.capacityTrials.map((t) => [
+        num(t.perSecond, 1),
+        String(t.result.sent),
+        String(t.result.accepted),
+        String(t.result.rejected503),
+        String(Object.values(t.result.otherStatuses).reduce((a, b) => a + b, 0)),
+        pp(t.result.acceptedServerMs),
+        pp(t.result.acceptedMs),
+        t.held ? "yes" : "no",
+      ]),
+    ),
+    "",
+    "Load levels, as multiples of that capacity:",
     "",
     table(
       [
@@ -249,6 +274,14 @@ function overloadSection(res: BenchResults): string[] {
     ),
     "",
     `Log afterwards: ${o.audit.leaves} leaves; fsck ${o.audit.fsckOk ? "clean" : `PROBLEMS: ${o.audit.fsckProblems.slice(0, 3).join("; ")}`}; ${o.audit.acknowledgedFound}/${o.audit.acknowledged} acknowledged records at their index with their exact bytes; records of unacknowledged requests by status: ${JSON.stringify(o.audit.unacknowledgedRecords)}; records of refused (503) requests: ${o.audit.recordsOfRefused}; duplicates ${o.audit.duplicates}; unknown ${o.audit.unknown}.`,
+    ...(o.audit.lateRuns.length > 0
+      ? [
+          "",
+          `The ${o.audit.lateRuns.length} late records (504s), forward pass alone / admission to result, ms: ${o.audit.lateRuns
+            .map((l) => `${num(l.measuredMs)} / ${num(l.totalMs)}`)
+            .join(", ")}.`,
+        ]
+      : []),
     "",
   ];
 }

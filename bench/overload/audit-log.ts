@@ -22,6 +22,11 @@ export interface LogAudit {
   acknowledgedFound: number;
   /** Records of requests that got no receipt, by the status they were answered with. */
   unacknowledgedRecords: Record<string, number>;
+  /**
+   * The late records (504s: answered at the deadline, committed afterwards with held=false):
+   * their forward pass alone (latency.measured_ms) and admission to result (total_ms).
+   */
+  lateRuns: Array<{ measuredMs: number; totalMs: number; budgetMs: number | null }>;
   /** Records of refused (503) requests: must be 0. */
   recordsOfRefused: number;
   /** Records whose request id appears more than once, or is unknown to the client. */
@@ -48,6 +53,7 @@ export async function auditLog(
     const seen = new Map<string, number>();
     const found = new Set<string>();
     const unacknowledged: Record<string, number> = {};
+    const late: LogAudit["lateRuns"] = [];
     let recordsOfRefused = 0;
     let unknown = 0;
     const chunk = 1024;
@@ -55,7 +61,10 @@ export async function auditLog(
       const entries = await storage.readEntries(start, chunk);
       entries.forEach((entry, i) => {
         const index = start + i;
-        const record = JSON.parse(Buffer.from(entry.leaf).toString("utf8")) as { request_id?: string };
+        const record = JSON.parse(Buffer.from(entry.leaf).toString("utf8")) as {
+          request_id?: string;
+          latency?: { measured_ms: number; total_ms: number; budget_ms: number | null };
+        };
         const id = record.request_id ?? "";
         seen.set(id, (seen.get(id) ?? 0) + 1);
         const outcome = byRequest.get(id);
@@ -70,6 +79,12 @@ export async function auditLog(
           const key = String(outcome.status);
           unacknowledged[key] = (unacknowledged[key] ?? 0) + 1;
           if (outcome.status === 503) recordsOfRefused++;
+          if (outcome.status === 504 && record.latency)
+            late.push({
+              measuredMs: record.latency.measured_ms,
+              totalMs: record.latency.total_ms,
+              budgetMs: record.latency.budget_ms,
+            });
         }
       });
     }
@@ -82,6 +97,7 @@ export async function auditLog(
       acknowledged,
       acknowledgedFound: found.size,
       unacknowledgedRecords: unacknowledged,
+      lateRuns: late,
       recordsOfRefused,
       duplicates,
       unknown,

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openInstance } from "../../src/instance/open.js";
+import { benchInstanceOptions } from "../lib/card-keys.js";
 import { MODEL_NAMES, loadModelInputs, type ModelName } from "../lib/inputs.js";
 import { selfTimes, type Profile } from "./self-times.js";
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     modelRoots: [modelsDir],
     create: true,
     keyName: "bench.zeq-np.local/profile",
+    ...benchInstanceOptions(),
     engine: { workers: 1 },
   });
   const variants = await Promise.all(Array.from({ length: count }, (_, i) => input.variant(30_000 + i)));

@@ -9,6 +9,7 @@
  * SIGTERM closes it gracefully (drain, commit, final checkpoint) and exits 0.
  */
 import { openInstance } from "../../src/instance/open.js";
+import { benchInstanceOptions } from "../lib/card-keys.js";
 import { generateApiKey } from "../../src/server/auth.js";
 import { closeOnSignals, startServer } from "../../src/server/listen.js";
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     modelRoots: [opts.modelsDir],
     create: true,
     keyName: "bench.zeq-np.local/log",
+    ...benchInstanceOptions(),
     engine: {
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       session: { intraOpNumThreads: opts.intraOpThreads ?? 1 },

@@ -106,7 +106,9 @@ export function decideAdmission(input: AdmissionInput): Admission {
       Math.max(1, Math.ceil(predictedWaitMs)),
     );
   }
-  if (budgetMs !== null && predictedWaitMs + (predictedRunMs ?? 0) > budgetMs) {
+  // A call that would start at once is admitted even when runs here lately take longer than
+  // its budget: refusing it frees nothing, and only runs keep the observed times current.
+  if (budgetMs !== null && predictedWaitMs > 0 && predictedWaitMs + (predictedRunMs ?? 0) > budgetMs) {
     const excess = predictedWaitMs + (predictedRunMs ?? 0) - budgetMs;
     return refuse(
       "INFER_OVERLOADED",

@@ -23,6 +23,13 @@ export interface CalibrationOptions {
   latencySlackMs?: number;
   /** Default 8 MiB: absorbs page-granular and allocator noise in resident-memory readings. */
   memorySlackBytes?: number;
+  /**
+   * Also time every size with this many fresh sessions running at once, each in its own
+   * thread (default 1: alone). A server runs one call per worker on every core, and a run
+   * that shares the machine's memory bandwidth and caches is slower than one alone; the
+   * budget must hold for the runs the server will actually make.
+   */
+  concurrency?: number;
 }
 
 export interface Calibration {
@@ -40,6 +47,7 @@ export interface ResolvedCalibration {
   margin: number;
   latencySlackMs: number;
   memorySlackBytes: number;
+  concurrency: number;
 }
 
 function nonNegative(value: unknown, name: string, fallback: number, integer: boolean, max: number): number {
@@ -72,6 +80,7 @@ export function resolveCalibration(opts: CalibrationOptions): ResolvedCalibratio
     repeats: Math.max(1, nonNegative(opts.repeats, "repeats", 5, true, 1000)),
     margin: nonNegative(opts.margin, "margin", 0.5, false, 100),
     latencySlackMs: nonNegative(opts.latencySlackMs, "latencySlackMs", 5, false, 3_600_000),
+    concurrency: Math.max(1, nonNegative(opts.concurrency, "concurrency", 1, true, 256)),
     memorySlackBytes: nonNegative(
       opts.memorySlackBytes,
       "memorySlackBytes",
@@ -83,7 +92,8 @@ export function resolveCalibration(opts: CalibrationOptions): ResolvedCalibratio
 }
 
 /**
- * Fits the worker's measurements.
+ * Fits the worker's measurements. With runs timed concurrently too, a size's time is the
+ * slower of alone and the slowest concurrent session's median.
  * @throws {InferenceError} INFER_CALIBRATION_FAILED
  */
 export function fitCalibration(
@@ -93,7 +103,7 @@ export function fitCalibration(
 ): Calibration {
   if (samples.length === 0)
     throw new InferenceError("INFER_CALIBRATION_FAILED", "calibration produced no samples");
-  const measured = samples.map((s) => ({ n: s.n, ms: s.medianMs }));
+  const measured = samples.map((s) => ({ n: s.n, ms: Math.max(s.medianMs, s.concurrentMedianMs ?? 0) }));
   const latencyMs = fitLatency(measured);
   const memoryBytes = fitMemoryEnvelope(samples.map((s) => ({ n: s.n, bytes: s.coldBytes })));
   return {

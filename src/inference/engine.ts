@@ -21,7 +21,7 @@ import { buildRunResult, refusalError } from "./run-result.js";
 import { Scheduler, type Job, type JobOutcome } from "./scheduler.js";
 import { numericEnvironment, resolveOptions, type ResolvedOptions } from "./settings.js";
 import { checkFeeds } from "./validate-feeds.js";
-import type { WireTensor } from "./protocol.js";
+import type { Reply, WireTensor } from "./protocol.js";
 import type {
   Admission,
   BudgetConfig,
@@ -63,6 +63,13 @@ function checkOperators(value: unknown): Set<Operator> {
     }
   }
   return new Set(value as Operator[]);
+}
+
+function calibrated(reply: Reply, modelId: string): Extract<Reply, { kind: "calibrated" }> {
+  if (reply.kind === "failed") throw new InferenceError(reply.code, reply.message, { modelId });
+  if (reply.kind !== "calibrated")
+    throw new InferenceError("INFER_CALIBRATION_FAILED", `unexpected worker reply ${reply.kind}`);
+  return reply;
 }
 
 function checkInputSize(value: unknown): number {
@@ -270,10 +277,11 @@ export class InferenceEngine {
       [],
       0,
     );
-    const { reply } = await job.done;
-    if (reply.kind === "failed") throw new InferenceError(reply.code, reply.message, { modelId });
-    if (reply.kind !== "calibrated")
-      throw new InferenceError("INFER_CALIBRATION_FAILED", `unexpected worker reply ${reply.kind}`);
+    const reply = calibrated((await job.done).reply, modelId);
+    if (resolved.concurrency > 1) {
+      const slowest = await this.calibrateConcurrently(entry.info.path, sizes, resolved, modelId);
+      for (const s of reply.samples) s.concurrentMedianMs = slowest.get(s.n);
+    }
     const calibration = fitCalibration(reply.samples, reply.method, resolved);
     entry.calibrated = calibration.cost;
     entry.budgets = {
@@ -281,6 +289,36 @@ export class InferenceEngine {
       memoryBytes: entry.budgets.memoryBytes ?? calibration.suggestedBudgets.memoryBytes,
     };
     return calibration;
+  }
+
+  /**
+   * The same calibration on `concurrency` fresh sessions at once, each in a thread of a
+   * temporary pool (this engine's workers keep serving); per size, the slowest median.
+   */
+  private async calibrateConcurrently(
+    path: string,
+    sizes: { n: number; feeds: WireTensor[] }[],
+    resolved: { repeats: number; concurrency: number },
+    modelId: string,
+  ): Promise<Map<number, number>> {
+    const pool = await WorkerPool.start(resolved.concurrency, this.options.session);
+    try {
+      const replies = await Promise.all(
+        pool
+          .ready()
+          .map((worker) =>
+            worker
+              .request({ kind: "calibrate", path, sizes, repeats: resolved.repeats })
+              .then((r) => calibrated(r, modelId)),
+          ),
+      );
+      const slowest = new Map<number, number>();
+      for (const r of replies)
+        for (const s of r.samples) slowest.set(s.n, Math.max(slowest.get(s.n) ?? 0, s.medianMs));
+      return slowest;
+    } finally {
+      await pool.close();
+    }
   }
 
   stats(): EngineStats {
@@ -366,30 +404,40 @@ export class InferenceEngine {
     const outcome = job.done.then(finish);
     outcome.catch(() => {}); // observed through the returned promise or the error's `late`
     return new Promise<RunResult>((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          const late = new InferenceError(
-            "INFER_DEADLINE_EXCEEDED",
-            `${modelId}: the deadline passed while queued`,
-            { modelId },
-          );
-          const wasQueued = this.scheduler.cancel(job, late);
-          const message = wasQueued
-            ? `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed before a worker was free; it did not run`
-            : `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed while running; the run finishes in the worker`;
-          reject(
-            new DeadlineExceededError(message, budgetMs, !wasQueued, wasQueued ? null : outcome, { modelId }),
-          );
-        },
-        Math.max(0, deadlineAt - performance.now()),
-      );
+      let settled = false;
+      // Timers run before the event loop polls for messages: on a busy loop the deadline
+      // timer and a worker's finished result can be due in the same turn. One setImmediate
+      // lets that result arrive first, so a call that made it is not answered as late.
+      const expire = (): void => {
+        if (settled) return;
+        settled = true;
+        const late = new InferenceError(
+          "INFER_DEADLINE_EXCEEDED",
+          `${modelId}: the deadline passed while queued`,
+          {
+            modelId,
+          },
+        );
+        const wasQueued = this.scheduler.cancel(job, late);
+        const message = wasQueued
+          ? `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed before a worker was free; it did not run`
+          : `${modelId}: the ${budgetMs.toFixed(2)} ms CS43 deadline passed while running; the run finishes in the worker`;
+        reject(
+          new DeadlineExceededError(message, budgetMs, !wasQueued, wasQueued ? null : outcome, { modelId }),
+        );
+      };
+      const timer = setTimeout(() => setImmediate(expire), Math.max(0, deadlineAt - performance.now()));
       outcome.then(
         (result) => {
           clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           resolve(result);
         },
         (err: unknown) => {
           clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           reject(err);
         },
       );

@@ -42,6 +42,11 @@ export interface CalibrationSample {
   n: number;
   /** Median session.run time over the repeats, after one warm-up run. */
   medianMs: number;
+  /**
+   * With concurrency > 1: the slowest of the concurrent sessions' medians at this size, each
+   * timed while every other session ran the same size (set by the engine, not the worker).
+   */
+  concurrentMedianMs?: number;
   /** Working memory the fresh session needed up to this size (see docs/budgets.md). */
   coldBytes: number;
   exclusive: boolean;

@@ -227,6 +227,37 @@ describe("predictions", () => {
     assert.equal(r.latency.budgetMs, 500);
   });
 
+  test("concurrent calibration times every size with several sessions at once; the budget holds the slower", async () => {
+    await engine.load("cal-concurrent", writeHeavy(dir, 256, 4, "cal-concurrent.onnx"));
+    const cal = await engine.calibrate("cal-concurrent", {
+      sizes: [16, 256],
+      feedsFor: (n) => heavyFeeds(n, 256),
+      repeats: 2,
+      concurrency: 2,
+      margin: 0.5,
+      latencySlackMs: 5,
+    });
+    for (const s of cal.samples) {
+      assert.ok(
+        s.concurrentMedianMs !== undefined && s.concurrentMedianMs > 0,
+        `n=${s.n} timed concurrently`,
+      );
+      const worst = Math.max(s.medianMs, s.concurrentMedianMs);
+      const budget = cal.suggestedBudgets.latencyMs;
+      const at = budget.a + budget.b * s.n * Math.log2(s.n + 1);
+      assert.ok(at >= worst * 1.5 + 5 - 1e-9, `T(${s.n}) = ${at} holds ${worst} ms with its margin`);
+    }
+    await assert.rejects(
+      engine.calibrate("cal-concurrent", {
+        sizes: [2],
+        feedsFor: (n) => heavyFeeds(n, 256),
+        concurrency: 0.5,
+      }),
+      inferenceCode("INFER_OPTIONS_INVALID"),
+    );
+    await engine.unload("cal-concurrent");
+  });
+
   test("calibration options and inputs are checked", async () => {
     await assert.rejects(
       engine.calibrate("dense", { sizes: [], feedsFor: denseFeeds }),
