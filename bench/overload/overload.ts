@@ -1,6 +1,6 @@
 /**
- * Section 4: overload. The real server (its own process, default engine: one worker per
- * physical core) serves one model with its CS43 budget; every request names KO42 and CS43.
+ * Section 4: overload. The real server (its own process, with `serve`'s default workers:
+ * one per physical core but one) serves one model with its CS43 budget; every request names KO42 and CS43.
  *
  *   1. throughput: a closed loop of one caller per worker, KO42 alone (nothing refused),
  *      measures how many audited requests per second the server completes;
@@ -17,7 +17,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { physicalCores } from "../../src/inference/index.js";
+import { serverWorkers } from "../../src/inference/index.js";
 import { latencyAt } from "../../src/inference/budgets.js";
 import { HttpClient } from "../lib/http-client.js";
 import type { ModelInputs } from "../lib/inputs.js";
@@ -134,11 +134,12 @@ export async function runOverload(
   plan: OverloadPlan,
 ): Promise<OverloadResult> {
   const dir = mkdtempSync(join(tmpdir(), "zeq-bench-overload-"));
-  const workers = physicalCores();
+  const workers = serverWorkers();
   const budgetFromFile = statedBudget(input);
   const server = await startServerChild(repoRoot, {
     dataDir: dir,
     modelsDir,
+    workers,
     ...(budgetFromFile === null
       ? { latencyBudgets: { [input.name]: { a: plan.fallbackBudgetMs, b: 0 } } }
       : {}),

@@ -43,7 +43,7 @@ export {
 export { decideAdmission, predictWaitMs, type AdmissionInput, type LoadSnapshot } from "./admission.js";
 export type { Calibration, CalibrationOptions } from "./calibrate.js";
 export type { CalibrationSample } from "./protocol.js";
-export { physicalCores } from "./settings.js";
+export { physicalCores, serverWorkers } from "./settings.js";
 export type {
   Admission,
   BudgetConfig,

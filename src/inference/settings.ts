@@ -34,6 +34,18 @@ export function physicalCores(): number {
   }
 }
 
+/**
+ * Inference workers a server runs by default: one per physical core but one, at least one.
+ * The remaining core serves the event loop (HTTP, preprocessing, admission), the log's
+ * writer and the I/O threads. With a worker on every core those compete with the forward
+ * passes, and a pass's time grows a long tail: on the 2-core build machine under 3× overload,
+ * 4 % of admitted resnet50 calls overran their CS43 deadline with 2 workers and none with 1
+ * (bench/README.md, section 4). `serve --workers` sets it.
+ */
+export function serverWorkers(): number {
+  return Math.max(1, physicalCores() - 1);
+}
+
 function integerOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {

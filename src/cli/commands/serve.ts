@@ -23,6 +23,7 @@ import { loadApiKeys, persistApiKeyEvents } from "../../instance/api-keys.js";
 import { loadSigner, openInstance } from "../../instance/open.js";
 import { DEFAULT_MODELS_DIR } from "../../instance/paths.js";
 import { closeOnSignals, startServer } from "../../server/listen.js";
+import { serverWorkers } from "../../inference/index.js";
 import { CliError } from "../errors.js";
 import { printError, printLine } from "../output.js";
 import { progressReporter } from "./models-progress.js";
@@ -118,7 +119,7 @@ export function registerServeCommand(program: Command): void {
     .option("--no-build", "do not build the seed's models when they are missing")
     .option("--no-compile", "do not compile (sign cards, calibrate budgets) models that have no card")
     .option("--size <size>", "size of the models to build when missing: base or tiny", "base")
-    .option("--workers <n>", "inference worker threads (default: physical cores)")
+    .option("--workers <n>", "inference worker threads (default: physical cores − 1, at least 1)")
     .option("--retain-outputs", "keep large outputs (logits over 4096 values) for replay across environments")
     .option("--log-level <level>", "log level (env LOG_LEVEL)", process.env.LOG_LEVEL ?? "info")
     .action(async (opts: ServeOptions, cmd: Command) => {
@@ -144,7 +145,7 @@ export function registerServeCommand(program: Command): void {
         signingKeyPath: opts.signingKey,
         create: false,
         retainOutputs: opts.retainOutputs === true,
-        engine: opts.workers ? { workers: Number(opts.workers) } : {},
+        engine: { workers: opts.workers ? Number(opts.workers) : serverWorkers() },
         onHashProgress: (model) => (done, total, file) => {
           let bar = hashing.get(model);
           if (!bar) hashing.set(model, (bar = progressReporter()));

@@ -1,7 +1,7 @@
 /**
  * CS43/CS44 budgets calibrated from measured runs. The engine runs a fresh session at
  * several input sizes (one warm-up, then `repeats` timed runs each), alone and then as many
- * at once as the server runs workers (one per physical core by default), fits
+ * at once as the server runs workers by default (serverWorkers()), fits
  * T(n) = a + b·n·log2(n+1) ms to the slower of the two medians per size (relative least
  * squares) and S(n) = c + d·n bytes as an envelope of the working memory measured alone;
  * the budgets are the fits × (1 + margin) plus a slack, raised to hold every measured size.
@@ -12,7 +12,7 @@
  * sequence (or every symbolic dimension) set to the size being measured.
  */
 import {
-  physicalCores,
+  serverWorkers,
   type Feeds,
   type IoInfo,
   type InferenceEngine,
@@ -31,8 +31,8 @@ export interface BudgetCalibrationOptions {
   /** Budget = fit × (1 + margin) + slack; default 1 (DEFAULT_MARGIN). */
   margin?: number;
   /**
-   * Sessions timed at once besides the run alone; default: the physical cores, one per
-   * worker as `serve` runs by default. 1 times runs alone only.
+   * Sessions timed at once besides the run alone; default: as many as `serve` runs workers
+   * by default (serverWorkers()). 1 times runs alone only.
    */
   concurrency?: number;
 }
@@ -166,7 +166,7 @@ export async function calibrateBudgets(
     );
   }
   const margin = options.margin ?? DEFAULT_MARGIN;
-  const concurrency = options.concurrency ?? physicalCores();
+  const concurrency = options.concurrency ?? serverWorkers();
   const p = plan(meta, engine.info(modelId).inputs, sizes);
   if (p.feeds.size === 0) {
     throw new CompileError(
