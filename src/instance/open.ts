@@ -23,6 +23,7 @@ import {
   type Signer,
 } from "../keys/index.js";
 import { signNote } from "../note/index.js";
+import { openPostgresStorage } from "../log/storage/postgres.js";
 import { openSqliteStorage } from "../log/storage/sqlite.js";
 import type { LogStorage } from "../log/storage/contract.js";
 import { TransparencyLog } from "../log/transparency-log.js";
@@ -35,6 +36,11 @@ export interface InstanceOptions {
   modelRoots: string[];
   /** Use this signing key file instead of `<data>/signing.key`. */
   signingKeyPath?: string;
+  /**
+   * Keep the log in PostgreSQL at this connection string (schema `zeq_np`), shared by
+   * replicas, instead of `<data>/log.sqlite`.
+   */
+  logUrl?: string;
   /** Create the data directory and a signing key when missing (server start). Default false. */
   create?: boolean;
   /** Name of a key created on first start (also the log's origin). */
@@ -89,18 +95,28 @@ export function loadSigner(
   return readSigningKeyFile(keyPath);
 }
 
-/** Opens the log store and transparency log only (the `log` and `fsck` commands). */
-export async function openLog(
-  dataDir: string,
-  signer: Signer,
-  opts: { mustExist?: boolean } = {},
-): Promise<{ storage: LogStorage; log: TransparencyLog }> {
-  const paths = dataPaths(dataDir);
+/** Opens the log store: PostgreSQL when a URL is given, else `<data>/log.sqlite`. */
+async function openStorage(
+  paths: DataPaths,
+  opts: { mustExist?: boolean; logUrl?: string },
+): Promise<LogStorage> {
+  if (opts.logUrl !== undefined) {
+    return openPostgresStorage({ connectionString: opts.logUrl, mustExist: opts.mustExist === true });
+  }
   if (opts.mustExist && !existsSync(paths.logDatabase)) {
     throw new InstanceError("INSTANCE_NO_LOG", `no log store at ${paths.logDatabase}`);
   }
   mkdirSync(paths.root, { recursive: true, mode: 0o700 });
-  const storage = await openSqliteStorage(paths.logDatabase);
+  return openSqliteStorage(paths.logDatabase);
+}
+
+/** Opens the log store and transparency log only (the `log` and `fsck` commands). */
+export async function openLog(
+  dataDir: string,
+  signer: Signer,
+  opts: { mustExist?: boolean; logUrl?: string } = {},
+): Promise<{ storage: LogStorage; log: TransparencyLog }> {
+  const storage = await openStorage(dataPaths(dataDir), opts);
   try {
     const log = await TransparencyLog.open({
       storage,
@@ -117,7 +133,7 @@ export async function openLog(
 export async function openInstance(options: InstanceOptions): Promise<Instance> {
   const paths = dataPaths(options.dataDir);
   const signer = loadSigner(options);
-  const { storage, log } = await openLog(options.dataDir, signer);
+  const { storage, log } = await openLog(options.dataDir, signer, { logUrl: options.logUrl });
   // Retained inputs and outputs are replay material: no fsync per blob (docs/security.md).
   const blobs = new BlobStore(paths.blobs, { fsync: false });
   let engine: InferenceEngine | null = null;

@@ -28,7 +28,12 @@ export interface ServerLimits {
   requestTimeoutMs: number;
   /** Time to receive the request headers (Node's headersTimeout; at most requestTimeoutMs). */
   headersTimeoutMs: number;
-  /** How long an idle keep-alive connection stays open. */
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the idle time after which
+   * browsers and proxies still reuse a connection (fastify's default, 72 s), so the server does
+   * not close a socket just as a client sends a request on it: a POST lost that way is not
+   * retried, and its caller sees a network error.
+   */
   keepAliveTimeoutMs: number;
   /** Requests per minute: per inference key, per admin key, and per client address for public reads. */
   ratePerMinute: { inference: number; admin: number; public: number };
@@ -43,7 +48,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   connectionTimeoutMs: 300_000,
   requestTimeoutMs: 60_000,
   headersTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 72_000,
   ratePerMinute: Object.freeze({ inference: 600, admin: 120, public: 1200 }),
 });
 

@@ -50,6 +50,11 @@ function watchConsole(page: Page, sink: string[]): void {
   page.on("response", (r) => {
     if (r.status() >= 400) sink.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
   });
+  // A failed request names its URL and reason; one the page or a navigation cancelled is not a failure.
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText ?? "unknown";
+    if (why !== "net::ERR_ABORTED") sink.push(`request failed: ${r.method()} ${r.url()}: ${why}`);
+  });
 }
 
 async function stepStatuses(page: Page, scope: string): Promise<Record<string, string>> {

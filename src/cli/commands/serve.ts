@@ -34,6 +34,7 @@ interface ServeOptions {
   host: string;
   models?: string[];
   signingKey?: string;
+  logUrl?: string;
   build: boolean;
   compile: boolean;
   size: ModelSize;
@@ -116,6 +117,11 @@ export function registerServeCommand(program: Command): void {
     .option("--host <addr>", "address to listen on (env HOST)", process.env.HOST ?? "127.0.0.1")
     .option("--models <dir>", "model repository (repeatable; default ./models)", collect)
     .option("--signing-key <file>", "signing key file (default: <data>/signing.key, created on first start)")
+    .option(
+      "--log-url <url>",
+      "keep the log in PostgreSQL, shared by replicas, instead of <data>/log.sqlite (env ZEQ_LOG_URL)",
+      process.env.ZEQ_LOG_URL || undefined,
+    )
     .option("--no-build", "do not build the seed's models when they are missing")
     .option("--no-compile", "do not compile (sign cards, calibrate budgets) models that have no card")
     .option("--size <size>", "size of the models to build when missing: base or tiny", "base")
@@ -143,6 +149,7 @@ export function registerServeCommand(program: Command): void {
         dataDir: g.data,
         modelRoots,
         signingKeyPath: opts.signingKey,
+        logUrl: opts.logUrl,
         create: false,
         retainOutputs: opts.retainOutputs === true,
         engine: { workers: opts.workers ? Number(opts.workers) : serverWorkers() },
@@ -172,7 +179,10 @@ export function registerServeCommand(program: Command): void {
       });
       const served = instance.executor.models().map((m) => `${m.name}/${m.version}`);
       printLine(`zeq-np serving ${served.join(", ") || "no models"} at ${server.url}`);
-      printLine(`  log origin ${instance.origin}; verifier key at ${server.url}/api/keys`);
+      // The backend, never the URL: it may carry a password.
+      printLine(
+        `  log origin ${instance.origin} (${instance.storage.backend}); verifier key at ${server.url}/api/keys`,
+      );
       if (keys.file)
         printLine(`  inference key: export ZEQ_DEMO_KEY=$(cat ${join(g.data, "inference.key")})`);
       await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-/** The log's storage contract and its embedded backend. */
+/** The log's storage contract and its backends: SQLite (embedded) and PostgreSQL (shared by replicas). */
 export {
   LOG_SCHEMA_VERSION,
   type LogEntry,
@@ -16,3 +16,4 @@ export {
   prepareBatch,
 } from "./sequencer.js";
 export { openSqliteStorage, type SqliteStorageOptions } from "./sqlite.js";
+export { openPostgresStorage, type PostgresStorageOptions } from "./postgres.js";
