@@ -6,7 +6,7 @@
 import pg from "pg";
 import { EMPTY_ROOT, type NodeId } from "../merkle/index.js";
 import { LogError } from "../errors.js";
-import { LOG_SCHEMA_VERSION, type StoredCheckpoint } from "./contract.js";
+import { LOG_SCHEMA_VERSION, type StoredCheckpoint, type TreeHead } from "./contract.js";
 
 /** Lower-case identifiers only: the name is spliced into SQL, so nothing needing escapes gets in. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -117,6 +117,19 @@ const isNodeId = (id: NodeId): boolean =>
   id.level < 64 &&
   Number.isSafeInteger(id.index) &&
   id.index >= 0;
+
+/**
+ * The committed head; `forUpdate` takes the log's write lock on it (inside a transaction).
+ * @throws {LogError} LOG_STORAGE_CORRUPT when the head row is missing or its size is not a count
+ */
+export async function selectHead(db: Queryable, t: Tables, forUpdate = false): Promise<TreeHead> {
+  const res = await db.query<{ size: string; root_hash: Buffer }>(
+    `SELECT size, root_hash FROM ${t.head} WHERE id = 1${forUpdate ? " FOR UPDATE" : ""}`,
+  );
+  const row = res.rows[0];
+  if (row === undefined) throw new LogError("LOG_STORAGE_CORRUPT", "the tree_head row is missing");
+  return { size: toCount(row.size, "stored tree size"), rootHash: view(row.root_hash) };
+}
 
 /**
  * Stored hashes by (level, index), in the order asked, in one query.

@@ -6,16 +6,14 @@
  */
 import type pg from "pg";
 import { edgeIds, rootAt } from "../merkle/index.js";
-import { LogError } from "../errors.js";
 import type { LogEntry, SequenceRequest, SequenceResult, StoredCheckpoint, TreeHead } from "./contract.js";
 import { checkCheckpointShape, mustStoreCheckpoint, prepareBatch } from "./sequencer.js";
 import {
   checkDurable,
   selectHashes,
+  selectHead,
   storageError,
   toCheckpoint,
-  toCount,
-  view,
   type CheckpointRow,
   type Tables,
 } from "./postgres-schema.js";
@@ -110,13 +108,8 @@ export class PostgresLogWriter {
     }
   }
 
-  private async lockHead(c: pg.PoolClient): Promise<TreeHead> {
-    const res = await c.query<{ size: string; root_hash: Buffer }>(
-      `SELECT size, root_hash FROM ${this.t.head} WHERE id = 1 FOR UPDATE`,
-    );
-    const row = res.rows[0];
-    if (row === undefined) throw new LogError("LOG_STORAGE_CORRUPT", "the tree_head row is missing");
-    return { size: toCount(row.size, "stored tree size"), rootHash: view(row.root_hash) };
+  private lockHead(c: pg.PoolClient): Promise<TreeHead> {
+    return selectHead(c, this.t, true);
   }
 
   /** Stores a checkpoint inside the current transaction after checking it against the tree. */

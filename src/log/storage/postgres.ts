@@ -20,6 +20,7 @@ import {
   describeTarget,
   initializeStore,
   selectHashes,
+  selectHead,
   storageError,
   tablesOf,
   toCheckpoint,
@@ -94,14 +95,7 @@ class PostgresStorage implements LogStorage {
   }
 
   treeHead(): Promise<TreeHead> {
-    return this.read("reading the tree head", async () => {
-      const res = await this.pool.query<{ size: string; root_hash: Buffer }>(
-        `SELECT size, root_hash FROM ${this.t.head} WHERE id = 1`,
-      );
-      const row = res.rows[0];
-      if (row === undefined) throw new LogError("LOG_STORAGE_CORRUPT", "the tree_head row is missing");
-      return { size: toCount(row.size, "stored tree size"), rootHash: view(row.root_hash) };
-    });
+    return this.read("reading the tree head", () => selectHead(this.pool, this.t));
   }
 
   readHashes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
