@@ -19,7 +19,6 @@ const FILES: readonly [string, string, string][] = [
   ["/", "index.html", "text/html; charset=utf-8"],
   ["/index.html", "index.html", "text/html; charset=utf-8"],
   ["/style.css", "style.css", "text/css; charset=utf-8"],
-  ["/favicon.svg", "favicon.svg", "image/svg+xml"],
   ["/dist/main.js", "dist/main.js", "text/javascript; charset=utf-8"],
   ["/dist/main.js.map", "dist/main.js.map", "application/json"],
   ["/dist/uplot.min.css", "dist/uplot.min.css", "text/css; charset=utf-8"],
