@@ -161,6 +161,7 @@ async function main(): Promise<number> {
   results.seconds = (performance.now() - started) / 1000;
   results.targets = checkTargets({
     latency: results.latency,
+    breakdown: results.breakdown,
     throughput: log.throughput,
     scale: log.scale,
     verify: log.verify,

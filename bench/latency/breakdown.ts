@@ -13,7 +13,13 @@
  *   commit          canonical bytes, DSSE signature, durable log append, receipt
  *
  * The critical path of an audited call is the forward pass + output digests + record + commit.
+ *
+ * The floor is what no implementation of the spec can avoid on this machine: the SHA-256 of
+ * every output byte (docs/spec.md digests whole tensors) and one fdatasync before the
+ * receipt, timed right after a real forward pass (a disk idle for the length of a pass
+ * syncs several times slower than one synced back to back).
  */
+import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { BlobStore } from "../../src/blob/store.js";
 import { encodeTensorBundle } from "../../src/blob/tensor-bundle.js";
@@ -40,6 +46,10 @@ export interface BreakdownRow {
   commitMs: number;
   /** output digests + record + commit: what the audit adds to a call's latency by default. */
   criticalMs: number;
+  /** One 8 KiB write + fdatasync right after a forward pass, median ms. */
+  syncAfterPassMs: number;
+  /** output digests + syncAfterPassMs: the least a durable, digest-complete record costs here. */
+  floorMs: number;
 }
 
 const bytesOf = (ts: readonly { data: { byteLength: number } }[]) =>
@@ -56,15 +66,25 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
 export async function measureBreakdown(inputs: ModelInputs[], repeats: number): Promise<BreakdownRow[]> {
   const bench = await openBenchLog("breakdown");
   const blobs = new BlobStore(join(bench.dir, "blobs"));
+  const probe = openSync(join(bench.dir, "sync-probe"), "w");
+  const block = Buffer.alloc(8192, 0x5a);
+  const syncAfterPass = (into: number[]): void => {
+    const start = performance.now();
+    writeSync(probe, block, 0, block.length, (into.length % 64) * block.length);
+    fdatasyncSync(probe);
+    into.push(performance.now() - start);
+  };
   const rows: BreakdownRow[] = [];
   try {
     for (const input of inputs) {
       const session = await BareSession.open(input.onnxPath, 1);
       try {
         const cases: Array<{ kind: "pass" | "step"; feeds: InputTensor[]; outputs: OutputTensor[] }[]> = [];
+        const syncs = { pass: [] as number[], step: [] as number[] };
         for (let r = 0; r < repeats; r++) {
           const feeds = (await input.variant(20_000 + r)).feeds;
           const out = await session.run(feeds);
+          syncAfterPass(syncs.pass);
           const one: { kind: "pass" | "step"; feeds: InputTensor[]; outputs: OutputTensor[] }[] = [
             { kind: "pass", feeds, outputs: out.outputs },
           ];
@@ -73,7 +93,9 @@ export async function measureBreakdown(inputs: ModelInputs[], repeats: number): 
             const next = argmaxLastRow(logits.data as Float32Array, logits.shape[1]!, logits.shape[2]!);
             const present = out.outputs.filter((o) => o.name.startsWith("present."));
             const stepFeeds = nextStepFeeds(input.decoder, next, input.inputSize, present);
-            one.push({ kind: "step", feeds: stepFeeds, outputs: (await session.run(stepFeeds)).outputs });
+            const stepOut = await session.run(stepFeeds);
+            syncAfterPass(syncs.step);
+            one.push({ kind: "step", feeds: stepFeeds, outputs: stepOut.outputs });
           }
           cases.push(one);
         }
@@ -146,13 +168,20 @@ export async function measureBreakdown(inputs: ModelInputs[], repeats: number): 
             recordMs: median(parts.record),
             commitMs: median(parts.commit),
           };
-          rows.push({ ...row, criticalMs: row.outputDigestsMs + row.recordMs + row.commitMs });
+          const syncAfterPassMs = median(syncs[kind]);
+          rows.push({
+            ...row,
+            criticalMs: row.outputDigestsMs + row.recordMs + row.commitMs,
+            syncAfterPassMs,
+            floorMs: row.outputDigestsMs + syncAfterPassMs,
+          });
         }
       } finally {
         await session.release();
       }
     }
   } finally {
+    closeSync(probe);
     await bench.close();
   }
   return rows;

@@ -1,12 +1,13 @@
 /**
- * The log in PostgreSQL instead of <data>/log.sqlite: `openLog` with a URL, and
- * `zeq-np serve` with --log-url or ZEQ_LOG_URL. Each test runs in a database of its own,
+ * The log in PostgreSQL instead of <data>/log.sqlite: `openLog` with a URL,
+ * `zeq-np serve` with --log-url or ZEQ_LOG_URL, and the readers (`zeq-np log`, `fsck`) with
+ * the same flag. Each test runs in a database of its own,
  * dropped at the end. Needs PostgreSQL (ZEQ_TEST_PG_URL, a postgres:// URL); prints a loud
  * SKIPPED without it.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,6 +99,15 @@ function serveArgs(dataDir: string): string[] {
   ];
 }
 
+/** Runs a zeq-np command to its end. */
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { env, encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 function tests(): void {
   test("openLog with a URL keeps the log in PostgreSQL, shared by every instance given it", async () => {
     const db = await freshDatabase();
@@ -124,6 +134,52 @@ function tests(): void {
       }
     } finally {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
+  test("zeq-np log and fsck read the PostgreSQL log of --log-url or ZEQ_LOG_URL; fsck finds a changed leaf", async () => {
+    const db = await freshDatabase();
+    const dir = mkdtempSync(join(tmpdir(), "zeq-log-url-"));
+    try {
+      const opened = await openLog(dir, signer, { logUrl: db.url });
+      for (let i = 0; i < 5; i++) await opened.log.append({ leaf: utf8(`{"n":${i}}`), extra: utf8("{}") });
+      const head = await opened.log.latestCheckpoint();
+      await opened.log.close();
+      const env = { ...process.env };
+      delete env.ZEQ_LOG_URL;
+      const vkey = ["--vkey", signer.verifierKey];
+
+      const clean = cli(["--data", dir, "--json", "fsck", "--log-url", db.url, ...vkey], env);
+      assert.equal(clean.status, 0, clean.stderr);
+      const report = JSON.parse(clean.stdout) as {
+        ok: boolean;
+        treeSize: number;
+        checkpointsChecked: number;
+      };
+      assert.equal(report.ok, true);
+      assert.equal(report.treeSize, 5);
+      assert.ok(report.checkpointsChecked >= 1);
+
+      const checkpoint = cli(["--data", dir, "log", "checkpoint"], { ...env, ZEQ_LOG_URL: db.url });
+      assert.equal(checkpoint.status, 0, checkpoint.stderr);
+      assert.equal(checkpoint.stdout, head.note);
+      const proof = cli(["--data", dir, "log", "prove", "--index", "3", "--log-url", db.url], env);
+      assert.equal(proof.status, 0, proof.stderr);
+      const proved = JSON.parse(proof.stdout) as { tree_size: number; inclusion_proof: string[] };
+      assert.equal(proved.tree_size, 5);
+      assert.equal(proved.inclusion_proof.length, 3);
+      assert.equal(existsSync(join(dir, "log.sqlite")), false, "no SQLite store was made");
+
+      await inDatabase(
+        db.url,
+        `UPDATE zeq_np.leaves SET leaf = convert_to('{"n":99}', 'UTF8') WHERE idx = 2`,
+      );
+      const tampered = cli(["--data", dir, "fsck", "--log-url", db.url, ...vkey], env);
+      assert.equal(tampered.status, 1, tampered.stdout + tampered.stderr);
+      assert.match(tampered.stdout, /^PROBLEMS: 5 leaves/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       await db.drop();
     }
   });

@@ -10,7 +10,7 @@ import { describeTarget } from "../../../src/log/storage/postgres-schema.js";
 import type { LogStorage } from "../../../src/log/storage/contract.js";
 import type { StorageHarness } from "./conformance.js";
 
-export const PG_URL = process.env.ZEQ_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const PG_URL = process.env.ZEQ_TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/test";
 
 /** Why the PostgreSQL tests cannot run here, or undefined when the server answers. */
 export async function unavailable(): Promise<string | undefined> {
