@@ -5,7 +5,7 @@
  *
  *   retain inputs   input digests + tensor bundle of the feeds → blob store put. The executor
  *                   does this while the worker runs the pass: off the call's critical path.
- *   retain outputs  the same for each output too large to inline (> 4096 values); only with
+ *   retain outputs  the same for each output of a pass too large to inline (> 4096 values together); only with
  *                   `serve --retain-outputs`, on the critical path when asked for
  *   output digests  SHA-256 of every output in the canonical encoding: done by the worker
  *                   after session.run, on the critical path
@@ -23,7 +23,7 @@ import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { BlobStore } from "../../src/blob/store.js";
 import { encodeTensorBundle } from "../../src/blob/tensor-bundle.js";
-import { buildComputeRecord, INLINE_VALUES_MAX } from "../../src/execute/record-builder.js";
+import { buildComputeRecord, inlinesValues } from "../../src/execute/record-builder.js";
 import type { InputTensor, OutputTensor } from "../../src/execute/types.js";
 import { tensorDigest } from "../../src/record/tensor-digest.js";
 import { argmaxLastRow, nextStepFeeds, type ModelInputs } from "../lib/inputs.js";
@@ -114,7 +114,7 @@ export async function measureBreakdown(inputs: ModelInputs[], repeats: number): 
               const digested = c.feeds.map((f) => ({ ...f, sha256: tensorDigest(f.dtype, f.shape, f.data) }));
               return [digested, await blobs.put(encodeTensorBundle(c.feeds))] as const;
             });
-            const large = c.outputs.filter((o) => o.data.length > INLINE_VALUES_MAX);
+            const large = inlinesValues(c.outputs) ? [] : c.outputs;
             const [outMs, outBlobs] = await timed(async () => {
               const m = new Map<string, string>();
               for (const o of large) m.set(o.name, await blobs.put(encodeTensorBundle([o])));

@@ -23,7 +23,7 @@ import { ExecuteError } from "./errors.js";
 import { prepareInput, rawOf } from "./feeds.js";
 import { decoderShape, encodePrompt, isEndOfText, stepFeeds, TokenChooser } from "./generation.js";
 import { classPrediction, tokenPrediction } from "./prediction.js";
-import { buildComputeRecord } from "./record-builder.js";
+import { buildComputeRecord, inlinesValues } from "./record-builder.js";
 import { tensorDigest } from "../record/tensor-digest.js";
 import { utf8 } from "../core/bytes.js";
 import type {
@@ -48,7 +48,8 @@ export interface ExecutorOptions {
   /** Keep each pass's input tensors (a tensor bundle) for replay. Default true. */
   retainInputs?: boolean;
   /**
-   * Keep outputs too large to inline in the record (over 4096 elements), so a replay in
+   * Keep the outputs of passes too large to inline in the record (over 4096 float values
+   * together, record-builder.ts), so a replay in
    * another numeric environment can compare within tolerance. Default false: writing a
    * BERT or GPT-2 logit tensor (megabytes) costs more than the forward pass; the record
    * commits to every output by digest regardless, and a same-environment replay is bit-exact.
@@ -346,11 +347,8 @@ export class DefaultExecutor implements Executor {
       );
     }
     const outputBlobs = new Map<string, string>();
-    if (this.options.retainOutputs === true) {
-      for (const o of outputs) {
-        if (o.data.length > 4096)
-          outputBlobs.set(o.name, await this.options.blobs.put(encodeTensorBundle([o])));
-      }
+    if (this.options.retainOutputs === true && !inlinesValues(outputs)) {
+      for (const o of outputs) outputBlobs.set(o.name, await this.options.blobs.put(encodeTensorBundle([o])));
     }
     const startedAtMs = run.startedAtMs;
     const record = buildComputeRecord({

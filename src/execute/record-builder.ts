@@ -9,7 +9,13 @@ import type { ComputeRecord, Operator } from "../record/schema.js";
 import { tensorDigest } from "../record/tensor-digest.js";
 import type { InputTensor, OutputTensor } from "./types.js";
 
-/** Outputs with at most this many elements are written into the record itself. */
+/**
+ * A pass's float outputs are written into the record itself when they hold at most this
+ * many elements together (a classifier's logits); otherwise every output is committed by
+ * digest only. The bound is per record, not per output: GPT-2's key/value cache for a short
+ * prompt is 24 outputs of ~3,000 values each, which per output would have put 1.5 MB of
+ * numbers into every generation step's record.
+ */
 export const INLINE_VALUES_MAX = 4096;
 
 export interface ForwardPass {
@@ -32,9 +38,17 @@ export interface ForwardPass {
   signerKeyId: string;
 }
 
-function inlineValues(output: OutputTensor): number[] | null {
-  if (output.data.length > INLINE_VALUES_MAX) return null;
-  if (output.dtype !== "float32" && output.dtype !== "float64") return null;
+const isFloat = (o: OutputTensor): boolean => o.dtype === "float32" || o.dtype === "float64";
+
+/** Whether the pass's float outputs are small enough, together, to go into the record. */
+export function inlinesValues(outputs: readonly OutputTensor[]): boolean {
+  let total = 0;
+  for (const o of outputs) if (isFloat(o)) total += o.data.length;
+  return total <= INLINE_VALUES_MAX;
+}
+
+function inlineValues(output: OutputTensor, inline: boolean): number[] | null {
+  if (!inline || !isFloat(output)) return null;
   return Array.from(output.data as Float32Array | Float64Array);
 }
 
@@ -50,6 +64,7 @@ export function buildComputeRecord(pass: ForwardPass): ComputeRecord {
     retained_blob_sha256: pass.retainedInputSha256,
   };
   const pulse = pulseAt(Math.floor(pass.startedAtMs));
+  const inline = inlinesValues(pass.outputs);
   return {
     schema: "zeq-np/compute-record/v1",
     record_id: randomUUID(),
@@ -68,7 +83,7 @@ export function buildComputeRecord(pass: ForwardPass): ComputeRecord {
       dtype: o.dtype,
       shape: [...o.shape],
       sha256: o.sha256 ?? tensorDigest(o.dtype, o.shape, o.data),
-      values: inlineValues(o),
+      values: inlineValues(o, inline),
       blob_sha256: pass.outputBlobs.get(o.name) ?? null,
     })),
     zeqond: pulse.zeqond,

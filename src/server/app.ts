@@ -17,6 +17,7 @@ import { ApiKeyRing } from "./auth.js";
 import { errorBody, oipErrorBody, resolveError } from "./error-reply.js";
 import { ServerError } from "./errors.js";
 import { refuseLargeBodies, useStrictJsonBodies } from "./json-body.js";
+import { compileSerializer } from "./serialization-schema.js";
 import { createMetrics, instrument, type ServerMetrics } from "./metrics.js";
 import {
   resolveLimits,
@@ -117,6 +118,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       replyWithError(metrics, err, request, reply);
     },
   });
+  app.setSerializerCompiler(compileSerializer);
   app.decorate("zeqMetrics", metrics);
   app.decorate("zeqBeginClose", () => {
     closing = true;

@@ -12,6 +12,7 @@ import { pulseAt } from "../../src/clock/index.js";
 import type { Instance } from "../../src/instance/open.js";
 import type { ElementSuccess } from "../../src/execute/types.js";
 import { openTestInstance } from "./instance-fixture.js";
+import { buildComputeRecord } from "../../src/execute/record-builder.js";
 import { readdirSync } from "node:fs";
 import { tensorDigest } from "../../src/record/tensor-digest.js";
 import { decodeTensorBundle } from "../../src/blob/tensor-bundle.js";
@@ -86,6 +87,48 @@ test("an image pass classifies into 1000 classes with inline logits", async () =
   if (el.prediction.kind === "classes") assert.equal(el.prediction.top.length, 5);
 });
 
+test("values go into a record only when the pass's float outputs total at most 4096 elements", () => {
+  const output = (name: string, n: number, dtype: "float32" | "int64" = "float32") => ({
+    name,
+    dtype,
+    shape: [1, n],
+    data: dtype === "float32" ? new Float32Array(n).fill(0.5) : new BigInt64Array(n),
+  });
+  const record = (outputs: ReturnType<typeof output>[]) =>
+    buildComputeRecord({
+      model: { name: "m", version: "1", weightCheckpointSha256: "ab".repeat(32), file: "model.onnx" },
+      requestId: "r",
+      batch: null,
+      raw: null,
+      feeds: [],
+      retainedInputSha256: null,
+      outputs,
+      outputBlobs: new Map(),
+      startedAtMs: Date.now(),
+      operators: ["KO42"],
+      latency: { budget_ms: null, measured_ms: 1, total_ms: 1, held: null },
+      memory: { budget_bytes: null, predicted_bytes: null, peak_bytes: 0, held: null },
+      environment: {
+        runtime: "onnxruntime-node",
+        runtime_version: "1.30.0",
+        execution_provider: "cpu",
+        graph_optimization_level: "all",
+        intra_op_threads: 1,
+        inter_op_threads: 1,
+        cpu: "test",
+        platform: "linux-x64",
+        node_version: process.version,
+      },
+      previousRecordSha256: null,
+      signerKeyId: instance.signer.keyId,
+    }).outputs.map((o) => o.values?.length ?? null);
+  assert.deepEqual(record([output("a", 1000), output("b", 3096)]), [1000, 3096]);
+  assert.deepEqual(record([output("a", 1000), output("b", 3097)]), [null, null]);
+  // Integer outputs are never inlined and do not count.
+  assert.deepEqual(record([output("a", 4096), output("ids", 5000, "int64")]), [4096, null]);
+  assert.deepEqual(record([output("a", 4097)]), [null]);
+});
+
 test("batch isolation: a bad element fails alone, the others keep correct records", async () => {
   const res = await instance.executor.execute({
     model: "bert-base-uncased-tiny",
@@ -148,6 +191,13 @@ test("a generation is a verifiable chain: one record per step, each naming the p
     const record = decodeComputeRecord(verified.payload);
     assert.equal(record.previous_record_sha256, previous, `step ${i}`);
     assert.equal(record.model.file, "decoder_with_past.onnx");
+    // The key/value cache of a short prompt is many small outputs: committed by digest only.
+    assert.ok(record.outputs.length > 2, "logits and the present key/value outputs");
+    assert.deepEqual(
+      record.outputs.map((o) => o.values),
+      record.outputs.map(() => null),
+      `step ${i}`,
+    );
     previous = sha256Hex(verified.payload);
   }
   assert.equal(el.prediction.kind, "generation");

@@ -126,7 +126,10 @@ export function registerServeCommand(program: Command): void {
     .option("--no-compile", "do not compile (sign cards, calibrate budgets) models that have no card")
     .option("--size <size>", "size of the models to build when missing: base or tiny", "base")
     .option("--workers <n>", "inference worker threads (default: physical cores − 1, at least 1)")
-    .option("--retain-outputs", "keep large outputs (logits over 4096 values) for replay across environments")
+    .option(
+      "--retain-outputs",
+      "keep the outputs of passes too large to inline in the record (over 4096 values) for replay across environments",
+    )
     .option("--log-level <level>", "log level (env LOG_LEVEL)", process.env.LOG_LEVEL ?? "info")
     .action(async (opts: ServeOptions, cmd: Command) => {
       const g = globalsOf(cmd);
