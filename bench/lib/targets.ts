@@ -63,7 +63,8 @@ function latencyTargets(latency: LatencyResult, breakdown: readonly BreakdownRow
   const slowest = worst(torchRows, (r) => r.paths.audited.summary!.p50 / r.paths.torch.summary!.p50);
   return [
     {
-      target: "audit overhead ≤ 1.02× bare session.run, resnet50 and bert-base-uncased (p50, paired by round)",
+      target:
+        "audit overhead ≤ 1.02× bare session.run, resnet50 and bert-base-uncased (p50, paired by round)",
       measured: audit ? `worst ${x(audit.value)} (${label(audit.item)})` : "n/a",
       met: audit ? audit.value <= 1.02 : null,
     },
