@@ -8,8 +8,8 @@
  *
  *   - a union of branches with distinct plain types (T | null, integer | string) becomes one
  *     schema with a type array;
- *   - a union of constants of one type becomes an enum (the serializer writes the value; a
- *     `const` it would write as the constant, so none is left);
+ *   - a union of constants of one type becomes an enum: the serializer writes the value
+ *     (a `const` it would write as that constant, right for one branch only);
  *   - a union of objects becomes one object with every branch's properties, when no property
  *     name has two different schemas across branches (a discriminator such as `kind` becomes
  *     an enum); its required list is what every branch requires.
