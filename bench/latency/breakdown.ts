@@ -5,8 +5,9 @@
  *
  *   retain inputs   input digests + tensor bundle of the feeds → blob store put. The executor
  *                   does this while the worker runs the pass: off the call's critical path.
- *   retain outputs  the same for each output of a pass too large to inline (> 4096 values together); only with
- *                   `serve --retain-outputs`, on the critical path when asked for
+ *   retain outputs  the same for each output of a pass too large to inline (over 4096
+ *                   values together); only with `serve --retain-outputs`, on the critical
+ *                   path when asked for
  *   output digests  SHA-256 of every output in the canonical encoding: done by the worker
  *                   after session.run, on the critical path
  *   record          assembling the compute record from the digests
