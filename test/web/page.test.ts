@@ -53,7 +53,9 @@ function watchConsole(page: Page, sink: string[]): void {
   // A failed request names its URL and reason; one the page or a navigation cancelled is not a failure.
   page.on("requestfailed", (r) => {
     const why = r.failure()?.errorText ?? "unknown";
-    if (why !== "net::ERR_ABORTED") sink.push(`request failed: ${r.method()} ${r.url()}: ${why}`);
+    // The resource type tells a request the page's code made from one the browser made itself.
+    if (why !== "net::ERR_ABORTED")
+      sink.push(`request failed: ${r.method()} ${r.url()} (${r.resourceType()}): ${why}`);
   });
 }
 
