@@ -108,17 +108,7 @@ test("values go into a record only when the pass's float outputs total at most 4
       operators: ["KO42"],
       latency: { budget_ms: null, measured_ms: 1, total_ms: 1, held: null },
       memory: { budget_bytes: null, predicted_bytes: null, peak_bytes: 0, held: null },
-      environment: {
-        runtime: "onnxruntime-node",
-        runtime_version: "1.30.0",
-        execution_provider: "cpu",
-        graph_optimization_level: "all",
-        intra_op_threads: 1,
-        inter_op_threads: 1,
-        cpu: "test",
-        platform: "linux-x64",
-        node_version: process.version,
-      },
+      environment: instance.engine.environment,
       previousRecordSha256: null,
       signerKeyId: instance.signer.keyId,
     }).outputs.map((o) => o.values?.length ?? null);
